@@ -1,0 +1,3 @@
+"""bracketry: a tournament engine and service."""
+
+__version__ = "0.1.0"

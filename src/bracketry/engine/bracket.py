@@ -1,0 +1,92 @@
+"""A bracket: one-on-one matches stored as parallel numpy arrays, joined by explicit links.
+
+Index ``i`` of every array describes the match at *position* ``i``. A match's winner
+goes to match ``winner_to[i]`` in slot ``winner_slot[i]`` (``NO_MATCH`` for nowhere),
+its loser to ``loser_to[i]`` / ``loser_slot[i]``. Players are referred to by their index
+``0..N-1`` in the format's player list (for a seeded knockout: seed - 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bracketry.engine.model import NO_MATCH, NO_PLAYER
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """The structure of a stage, fixed at generation."""
+
+    round: np.ndarray
+    number: np.ndarray
+    side: np.ndarray
+    entrants: np.ndarray
+    winner_to: np.ndarray
+    winner_slot: np.ndarray
+    loser_to: np.ndarray
+    loser_slot: np.ndarray
+    bye: np.ndarray
+    player_count: int
+
+    @property
+    def match_count(self) -> int:
+        """Number of matches, byes included."""
+        return int(self.round.size)
+
+    @property
+    def round_count(self) -> int:
+        """Number of rounds."""
+        return int(self.round.max()) if self.round.size else 0
+
+    def initial_slots(self) -> np.ndarray:
+        """The (M, 2) participant array as generation leaves it."""
+        return self.entrants.copy()
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Players placed into match slots: ``player`` goes to ``target`` slot ``slot``."""
+
+    target: np.ndarray
+    slot: np.ndarray
+    player: np.ndarray
+
+    @staticmethod
+    def concat(parts: list[Moves]) -> Moves:
+        """All moves of ``parts`` in order."""
+        if not parts:
+            empty = np.empty(0, dtype=np.int32)
+            return Moves(empty, empty.astype(np.int8), empty)
+        return Moves(
+            np.concatenate([m.target for m in parts]),
+            np.concatenate([m.slot for m in parts]),
+            np.concatenate([m.player for m in parts]),
+        )
+
+
+def advance(
+    winner_to: np.ndarray,
+    winner_slot: np.ndarray,
+    loser_to: np.ndarray,
+    loser_slot: np.ndarray,
+    winners: np.ndarray,
+    losers: np.ndarray,
+) -> Moves:
+    """Where decided matches send their players: the one rule of advancement.
+
+    Arguments are aligned arrays, one entry per decided match: its links and its
+    winner and loser (``NO_PLAYER`` for nobody). A link to ``NO_MATCH`` or an absent
+    player produces no move.
+
+    >>> m = advance(np.array([4]), np.array([1]), np.array([-1]), np.array([0]),
+    ...             np.array([7]), np.array([3]))
+    >>> m.target.tolist(), m.slot.tolist(), m.player.tolist()
+    ([4], [1], [7])
+    """
+    targets = np.concatenate([winner_to, loser_to]).astype(np.int32)
+    slots = np.concatenate([winner_slot, loser_slot]).astype(np.int8)
+    players = np.concatenate([winners, losers]).astype(np.int32)
+    keep = (targets != NO_MATCH) & (players != NO_PLAYER)
+    return Moves(targets[keep], slots[keep], players[keep])

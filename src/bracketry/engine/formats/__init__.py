@@ -1,0 +1,1 @@
+"""One module per tournament format, each generating a Bracket."""

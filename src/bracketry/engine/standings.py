@@ -1,0 +1,94 @@
+"""Knockout standings: placement by how far each player went, with shared places.
+
+Placement: the final decides 1 and 2, the third-place match 3 and 4; everyone else
+shares the place of the round they lost in (quarter-final losers share 5, ...), using
+standard competition ranking ("1224"). While a bracket is still being played a player
+who is still in ranks just above those who lost in the round they have reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from bracketry.engine.bracket import Bracket
+from bracketry.engine.model import NO_PLAYER, Side, side_code
+from bracketry.engine.play import UNDECIDED, winners_and_losers
+
+CHAMPION, RUNNER_UP, THIRD, FOURTH = 0, 1, 2, 3
+ROUND_KEYS_START = 4
+
+
+@dataclass(frozen=True)
+class Standings:
+    """Per player (indexed 0..N-1): place and the figures that explain it."""
+
+    rank: np.ndarray
+    key: np.ndarray
+    round_reached: np.ndarray
+    wins: np.ndarray
+    losses: np.ndarray
+    score_for: np.ndarray
+    score_against: np.ndarray
+
+
+def competition_rank(keys: np.ndarray) -> np.ndarray:
+    """Standard competition ranks ("1224") for keys where smaller is better.
+
+    >>> competition_rank(np.array([0, 5, 5, 9])).tolist()
+    [1, 2, 2, 4]
+    """
+    ordered = np.sort(keys)
+    return (np.searchsorted(ordered, keys, side="left") + 1).astype(np.int32)
+
+
+def knockout_standings(
+    bracket: Bracket, slots: np.ndarray, winner_slot: np.ndarray, scores: np.ndarray
+) -> Standings:
+    """Standings of a knockout from its slots, winner slots and (M, 2) scores.
+
+    >>> from bracketry.engine.formats.knockout import generate
+    >>> b = generate(4)
+    >>> slots = np.array([[0, 3], [1, 2], [0, 1], [3, 2]])
+    >>> won = np.array([0, 0, 1, 1])
+    >>> knockout_standings(b, slots, won, np.zeros((4, 2), int)).rank.tolist()
+    [2, 1, 3, 4]
+    """
+    count = bracket.player_count
+    rounds = bracket.round_count
+    main = bracket.side == side_code(Side.MAIN)
+    third = bracket.side == side_code(Side.THIRD_PLACE)
+    played = (winner_slot != UNDECIDED) & ~bracket.bye
+
+    round_reached = np.zeros(count, dtype=np.int32)
+    present = main[:, None] & (slots != NO_PLAYER)
+    rows = np.broadcast_to(bracket.round[:, None], slots.shape)
+    np.maximum.at(round_reached, slots[present], rows[present].astype(np.int32))
+
+    decided_slots = slots[played]
+    winners, losers = winners_and_losers(decided_slots, winner_slot[played])
+    wins = np.bincount(winners, minlength=count).astype(np.int32)
+    losses = np.bincount(losers, minlength=count).astype(np.int32)
+    played_scores = scores[played]
+    who = decided_slots.ravel()
+    score_for = np.bincount(who, played_scores.ravel(), minlength=count).astype(np.int64)
+    score_against = np.bincount(who, played_scores[:, ::-1].ravel(), minlength=count)
+
+    lost_main = np.zeros(count, dtype=bool)
+    lost_main[losers[main[played]]] = True
+    key = ROUND_KEYS_START + 2 * (rounds - round_reached) + lost_main.astype(np.int32)
+    final = np.flatnonzero(main & (bracket.round == rounds))
+    for match, best in ((final, CHAMPION), (np.flatnonzero(third), THIRD)):
+        if match.size and winner_slot[match[0]] != UNDECIDED:
+            won, lost = winners_and_losers(slots[match], winner_slot[match])
+            key[won[0]], key[lost[0]] = best, best + 1
+    return Standings(
+        rank=competition_rank(key),
+        key=key.astype(np.int32),
+        round_reached=round_reached,
+        wins=wins,
+        losses=losses,
+        score_for=score_for,
+        score_against=score_against.astype(np.int64),
+    )
