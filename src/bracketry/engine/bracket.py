@@ -47,8 +47,10 @@ class Bracket:
 
 @dataclass(frozen=True)
 class Moves:
-    """Players placed into match slots: ``player`` goes to ``target`` slot ``slot``."""
+    """Players placed into match slots: ``player`` goes from match ``source`` to ``target``
+    slot ``slot``."""
 
+    source: np.ndarray
     target: np.ndarray
     slot: np.ndarray
     player: np.ndarray
@@ -58,8 +60,9 @@ class Moves:
         """All moves of ``parts`` in order."""
         if not parts:
             empty = np.empty(0, dtype=np.int32)
-            return Moves(empty, empty.astype(np.int8), empty)
+            return Moves(empty, empty, empty.astype(np.int8), empty)
         return Moves(
+            np.concatenate([m.source for m in parts]),
             np.concatenate([m.target for m in parts]),
             np.concatenate([m.slot for m in parts]),
             np.concatenate([m.player for m in parts]),
@@ -67,6 +70,7 @@ class Moves:
 
 
 def advance(
+    source: np.ndarray,
     winner_to: np.ndarray,
     winner_slot: np.ndarray,
     loser_to: np.ndarray,
@@ -76,17 +80,18 @@ def advance(
 ) -> Moves:
     """Where decided matches send their players: the one rule of advancement.
 
-    Arguments are aligned arrays, one entry per decided match: its links and its
-    winner and loser (``NO_PLAYER`` for nobody). A link to ``NO_MATCH`` or an absent
+    Arguments are aligned arrays, one entry per decided match: its position, its links,
+    its winner and loser (``NO_PLAYER`` for nobody). A link to ``NO_MATCH`` or an absent
     player produces no move.
 
-    >>> m = advance(np.array([4]), np.array([1]), np.array([-1]), np.array([0]),
+    >>> m = advance(np.array([0]), np.array([4]), np.array([1]), np.array([-1]), np.array([0]),
     ...             np.array([7]), np.array([3]))
     >>> m.target.tolist(), m.slot.tolist(), m.player.tolist()
     ([4], [1], [7])
     """
+    sources = np.concatenate([source, source]).astype(np.int32)
     targets = np.concatenate([winner_to, loser_to]).astype(np.int32)
     slots = np.concatenate([winner_slot, loser_slot]).astype(np.int8)
     players = np.concatenate([winners, losers]).astype(np.int32)
     keep = (targets != NO_MATCH) & (players != NO_PLAYER)
-    return Moves(targets[keep], slots[keep], players[keep])
+    return Moves(sources[keep], targets[keep], slots[keep], players[keep])

@@ -74,6 +74,7 @@ def play_out(
         winner_slot[pending] = won
         winners, losers = winners_and_losers(slots[pending], won)
         step = advance(
+            pending,
             bracket.winner_to[pending],
             bracket.winner_slot[pending],
             bracket.loser_to[pending],

@@ -83,6 +83,11 @@ def knockout_standings(
         if match.size and winner_slot[match[0]] != UNDECIDED:
             won, lost = winners_and_losers(slots[match], winner_slot[match])
             key[won[0]], key[lost[0]] = best, best + 1
+    if final.size and winner_slot[final[0]] == UNDECIDED:
+        # Finalists still to play share the top place: a third-place match decided before
+        # the final must not rank its players above them.
+        finalists = slots[final[0]]
+        key[finalists[finalists != NO_PLAYER]] = CHAMPION
     return Standings(
         rank=competition_rank(key),
         key=key.astype(np.int32),

@@ -1,0 +1,1 @@
+"""The HTTP API: each handler parses, calls one service function, and returns."""

@@ -1,0 +1,68 @@
+"""The FastAPI application: migrates, prepares the admin token, starts the worker, serves."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bracketry import __version__
+from bracketry.api import errors, health, ops, sessions, tournaments
+from bracketry.api.context import AppContext
+from bracketry.jobs.inprocess import InProcessQueue
+from bracketry.service import auth
+from bracketry.settings import Settings, get_settings
+from bracketry.store.database import Database
+from bracketry.store.migrate import upgrade
+
+log = logging.getLogger("bracketry")
+API_PREFIX = "/api/v1"
+
+
+def prepare(settings: Settings) -> tuple[Database, str | None, str | None]:
+    """Migrate the database and make sure an admin token exists.
+
+    Returns the database, the stored token hash and a newly generated token (to show once).
+    """
+    database = Database(settings.database_url)
+    upgrade(database.engine)
+    with database.write() as db:
+        fresh = auth.ensure_admin_token(db=db, configured=settings.admin_token)
+    with database.read() as db:
+        stored = auth.admin_token_hash(db=db)
+    return database, stored, fresh
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for ``settings`` (the environment's by default)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database, stored, fresh = prepare(settings)
+        if fresh:
+            print(f"bracketry admin token (shown once, stored hashed): {fresh}", flush=True)
+        queue = InProcessQueue(database, settings.worker_threads)
+        app.state.context = AppContext(settings, database, queue, stored)
+        resumed = queue.recover()
+        if resumed:
+            log.warning("resumed %d unfinished generation job(s): %s", len(resumed), resumed)
+        try:
+            yield
+        finally:
+            queue.shutdown(wait=True)
+            database.dispose()
+
+    app = FastAPI(
+        title="bracketry",
+        version=__version__,
+        description="Tournament engine and service.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(health.router)
+    for router in (ops.router, tournaments.router, sessions.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app

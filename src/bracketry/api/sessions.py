@@ -1,0 +1,47 @@
+"""Session routes: list, read, record a result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from bracketry.api.deps import Admin, ReadDb, WriteDb
+from bracketry.api.params import MAX_ID, Offset, SessionId, TournamentId, limit_param
+from bracketry.engine.model import MatchStatus
+from bracketry.schemas.session import ResultCreate, SessionPage, SessionRead
+from bracketry.service import results, sessions, tournaments
+
+router = APIRouter(prefix="/tournaments/{tournament_id}/sessions", tags=["sessions"])
+
+
+@router.get("")
+def list_sessions(
+    tournament_id: TournamentId,
+    db: ReadDb,
+    offset: Offset = 0,
+    limit: int = limit_param(1000, 10_000),  # type: ignore[assignment]
+    round_: Annotated[int | None, Query(alias="round", ge=1, le=MAX_ID)] = None,
+    status: MatchStatus | None = None,
+) -> SessionPage:
+    """Sessions in bracket order, filtered by round and status."""
+    tournaments.get_or_raise(db=db, tournament_id=tournament_id)
+    return sessions.list_page(
+        db=db, tournament_id=tournament_id, limit=limit, offset=offset, round_=round_, status=status
+    )
+
+
+@router.get("/{session_id}")
+def get_session(tournament_id: TournamentId, session_id: SessionId, db: ReadDb) -> SessionRead:
+    """One session."""
+    return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
+
+
+@router.post("/{session_id}/result", dependencies=[Admin])
+def record_result(
+    tournament_id: TournamentId, session_id: SessionId, result_in: ResultCreate, db: WriteDb
+) -> SessionRead:
+    """Record a result and advance its players, atomically."""
+    return results.record(
+        db=db, tournament_id=tournament_id, session_id=session_id, result_in=result_in
+    )

@@ -1,0 +1,147 @@
+"""Tournament routes: create, list, read, status, enroll, generate, rank, complete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Response, status
+
+from bracketry.api.deps import Admin, Context, ReadDb, WriteDb
+from bracketry.api.params import Offset, TaskId, TournamentId, limit_param
+from bracketry.schemas.enrollment import (
+    MAX_BATCH,
+    EnrollmentBatch,
+    EnrollmentCreate,
+    EnrollmentOutcome,
+    EnrollmentPage,
+)
+from bracketry.schemas.job import GenerationAccepted, GenerationCreate, GenerationStatus, JobStatus
+from bracketry.schemas.ranking import RankingOutcome, RankingPage
+from bracketry.schemas.session import SimulationCreate, SimulationOutcome
+from bracketry.schemas.tournament import (
+    StatusChangeIn,
+    TournamentCreate,
+    TournamentPage,
+    TournamentRead,
+)
+from bracketry.service import enrollments, jobs, rankings, simulation, tournaments
+from bracketry.service.lifecycle import Status
+
+router = APIRouter(prefix="/tournaments", tags=["tournaments"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Admin])
+def create_tournament(tournament_in: TournamentCreate, db: WriteDb) -> TournamentRead:
+    """Create a tournament in DRAFT."""
+    tournament = tournaments.create(db=db, tournament_in=tournament_in)
+    return tournaments.read(db=db, tournament=tournament)
+
+
+@router.get("")
+def list_tournaments(
+    db: ReadDb,
+    offset: Offset = 0,
+    limit: int = limit_param(50, 500),  # type: ignore[assignment]
+    status_: Annotated[Status | None, Query(alias="status")] = None,
+) -> TournamentPage:
+    """Tournaments, newest first."""
+    return tournaments.list_page(db=db, limit=limit, offset=offset, status=status_)
+
+
+@router.get("/{tournament_id}")
+def get_tournament(tournament_id: TournamentId, db: ReadDb) -> TournamentRead:
+    """One tournament with match counts by status."""
+    tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
+    return tournaments.read(db=db, tournament=tournament)
+
+
+@router.post("/{tournament_id}/status", dependencies=[Admin])
+def change_status(
+    tournament_id: TournamentId, change: StatusChangeIn, db: WriteDb
+) -> TournamentRead:
+    """Move the tournament along its lifecycle (409 naming both states if not allowed)."""
+    tournament = tournaments.change_status(db=db, tournament_id=tournament_id, change=change)
+    return tournaments.read(db=db, tournament=tournament)
+
+
+@router.post("/{tournament_id}/enrollments", status_code=201, dependencies=[Admin])
+def enroll(
+    tournament_id: TournamentId,
+    body: Annotated[EnrollmentBatch | EnrollmentCreate, Body()],
+    db: WriteDb,
+) -> EnrollmentOutcome:
+    """Enroll one player or a list of up to 100,000 in one set-based write."""
+    entries = body.players if isinstance(body, EnrollmentBatch) else [body]
+    return enrollments.enroll(db=db, tournament_id=tournament_id, entries=entries)
+
+
+@router.get("/{tournament_id}/enrollments")
+def list_enrollments(
+    tournament_id: TournamentId,
+    db: ReadDb,
+    offset: Offset = 0,
+    limit: int = limit_param(100, MAX_BATCH),  # type: ignore[assignment]
+) -> EnrollmentPage:
+    """Enrolled players in seed order."""
+    return enrollments.list_page(db=db, tournament_id=tournament_id, limit=limit, offset=offset)
+
+
+@router.post("/{tournament_id}/generate-sessions", dependencies=[Admin])
+def generate_sessions(
+    tournament_id: TournamentId,
+    ctx: Context,
+    response: Response,
+    options: Annotated[GenerationCreate | None, Body()] = None,
+) -> GenerationAccepted:
+    """Generate the sessions: in the request below the threshold, in the background above."""
+    accepted = jobs.request(
+        database=ctx.database,
+        queue=ctx.queue,
+        tournament_id=tournament_id,
+        options=options or GenerationCreate(),
+        threshold=ctx.settings.async_threshold,
+    )
+    if accepted.status == JobStatus.QUEUED:
+        response.status_code = status.HTTP_202_ACCEPTED
+    return accepted
+
+
+@router.get("/{tournament_id}/generation-status/{task_id}")
+def generation_status(tournament_id: TournamentId, task_id: TaskId, db: ReadDb) -> GenerationStatus:
+    """Where a generation job is, with its separate timing windows and peak memory."""
+    return jobs.status(db=db, tournament_id=tournament_id, task_id=task_id)
+
+
+@router.post("/{tournament_id}/simulate-results", dependencies=[Admin])
+def simulate_results(
+    tournament_id: TournamentId,
+    db: WriteDb,
+    options: Annotated[SimulationCreate | None, Body()] = None,
+) -> SimulationOutcome:
+    """Play every playable match from ratings, round by round, from an explicit seed."""
+    seed = (options or SimulationCreate()).seed
+    return simulation.simulate(db=db, tournament_id=tournament_id, seed=seed)
+
+
+@router.post("/{tournament_id}/calculate-rankings", dependencies=[Admin])
+def calculate_rankings(tournament_id: TournamentId, db: WriteDb) -> RankingOutcome:
+    """Compute and store the rankings from the bracket as it stands."""
+    return rankings.calculate(db=db, tournament_id=tournament_id)
+
+
+@router.get("/{tournament_id}/rankings")
+def list_rankings(
+    tournament_id: TournamentId,
+    db: ReadDb,
+    offset: Offset = 0,
+    limit: int = limit_param(100, 10_000),  # type: ignore[assignment]
+) -> RankingPage:
+    """Rankings, best first."""
+    return rankings.list_page(db=db, tournament_id=tournament_id, limit=limit, offset=offset)
+
+
+@router.post("/{tournament_id}/complete", dependencies=[Admin])
+def complete(tournament_id: TournamentId, db: WriteDb) -> TournamentRead:
+    """Mark the tournament COMPLETED (409 saying what is missing otherwise)."""
+    tournament = tournaments.complete(db=db, tournament_id=tournament_id)
+    return tournaments.read(db=db, tournament=tournament)

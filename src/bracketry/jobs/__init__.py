@@ -1,0 +1,1 @@
+"""Background execution of generation jobs (the in-process runner of the embedded default)."""

@@ -1,0 +1,49 @@
+"""The embedded default's worker: a thread pool in the server process, no broker needed."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from bracketry.service import jobs
+from bracketry.store.database import Database
+
+log = logging.getLogger(__name__)
+
+
+class InProcessQueue:
+    """Runs generation jobs on a thread pool; implements :class:`jobs.JobQueue`."""
+
+    def __init__(self, database: Database, threads: int) -> None:
+        self._database = database
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bracketry-job")
+        self._futures: set[Future[object]] = set()
+
+    def submit(self, job_id: str) -> None:
+        """Run the job on a worker thread."""
+        future = self._pool.submit(self._run, job_id)
+        self._futures.add(future)
+        future.add_done_callback(self._futures.discard)
+
+    def _run(self, job_id: str) -> object:
+        try:
+            return jobs.run(database=self._database, job_id=job_id)
+        except Exception:
+            log.exception("job %s could not be run", job_id)
+            raise
+
+    def recover(self) -> list[str]:
+        """Resubmit jobs a stopped server left queued or running; returns their ids."""
+        with self._database.read() as db:
+            pending = jobs.unfinished(db=db)
+        for job_id in pending:
+            self.submit(job_id)
+        return pending
+
+    def idle(self) -> bool:
+        """True when no job is queued or running here."""
+        return not self._futures
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Stop taking jobs; with ``wait``, let running ones finish."""
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)

@@ -1,0 +1,60 @@
+"""Enrollment shapes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_BATCH = 100_000
+MAX_ID = 2**31 - 1
+
+
+class EnrollmentCreate(BaseModel):
+    """One player to enroll: an existing ``player_id``, or a new player by ``name``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    player_id: int | None = Field(None, ge=1, le=MAX_ID)
+    name: str | None = Field(None, min_length=1, max_length=200)
+    rating: float | None = Field(None, ge=0, le=10_000, allow_inf_nan=False)
+    seed: int | None = Field(None, ge=1, le=MAX_ID, description="Explicit seed (1 = strongest).")
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> EnrollmentCreate:
+        if (self.player_id is None) == (self.name is None):
+            raise ValueError("give exactly one of player_id or name")
+        return self
+
+
+class EnrollmentBatch(BaseModel):
+    """Players to enroll in one set-based write."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    players: list[EnrollmentCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class EnrollmentOutcome(BaseModel):
+    """What an enrollment request did."""
+
+    enrolled: int
+    enrolled_count: int
+    first_player_id: int | None = None
+
+
+class EnrollmentRead(BaseModel):
+    """An enrolled player with the seed the rules give them now."""
+
+    player_id: int
+    name: str
+    rating: float | None
+    requested_seed: int | None
+    seed: int
+    position: int
+
+
+class EnrollmentPage(BaseModel):
+    """One page of enrollments, in seed order."""
+
+    items: list[EnrollmentRead]
+    total: int
+    next_offset: int | None

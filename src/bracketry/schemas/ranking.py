@@ -1,0 +1,33 @@
+"""Ranking shapes."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class RankingRead(BaseModel):
+    """A player's place and why."""
+
+    rank: int
+    player_id: int
+    name: str
+    round_reached: int
+    wins: int
+    losses: int
+    score_for: int
+    score_against: int
+
+
+class RankingPage(BaseModel):
+    """One page of rankings, best first."""
+
+    items: list[RankingRead]
+    total: int
+    next_offset: int | None
+
+
+class RankingOutcome(BaseModel):
+    """What a ranking calculation did."""
+
+    ranked: int
+    duration_ms: float

@@ -1,0 +1,88 @@
+"""Session (match) and result shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bracketry.engine.model import MatchStatus, Outcome
+from bracketry.schemas.enrollment import MAX_ID
+
+MAX_SCORE = 1_000_000
+
+
+class ParticipantRead(BaseModel):
+    """A player in a match slot."""
+
+    player_id: int
+    name: str
+
+
+class LinkRead(BaseModel):
+    """Where a player goes next: a match and a slot (0 = A, 1 = B)."""
+
+    match_id: int
+    slot: int
+
+
+class ResultRead(BaseModel):
+    """A recorded result."""
+
+    outcome: Outcome
+    winner_id: int | None
+    score_a: int | None
+    score_b: int | None
+    source: str
+    recorded_at: datetime
+
+
+class SessionRead(BaseModel):
+    """A match ("session")."""
+
+    id: int
+    stage: int
+    side: str
+    round: int
+    number: int
+    status: MatchStatus
+    participants: list[ParticipantRead | None] | None
+    result: ResultRead | None
+    winner_to: LinkRead | None
+    loser_to: LinkRead | None
+
+
+class SessionPage(BaseModel):
+    """One page of sessions, in bracket order."""
+
+    items: list[SessionRead]
+    total: int
+    next_offset: int | None
+
+
+class ResultCreate(BaseModel):
+    """A result to record. A win is told by unequal scores or by ``winner_id``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["win", "draw", "forfeit", "double_forfeit"] = "win"
+    score_a: int | None = Field(None, ge=0, le=MAX_SCORE)
+    score_b: int | None = Field(None, ge=0, le=MAX_SCORE)
+    winner_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class SimulationCreate(BaseModel):
+    """Simulate every playable match from an explicit seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+
+
+class SimulationOutcome(BaseModel):
+    """What a simulation decided."""
+
+    results_written: int
+    results_pct: float
+    duration_ms: float

@@ -1,0 +1,79 @@
+"""Tournament shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bracketry.service.lifecycle import Status
+
+MAX_PLAYERS_LIMIT = 2_000_000
+
+
+class KnockoutConfig(BaseModel):
+    """Options of a single-elimination tournament."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    third_place: bool = Field(True, description="Play a match for third place (needs 4+ players).")
+    max_players: int | None = Field(
+        None, ge=2, le=MAX_PLAYERS_LIMIT, description="Capacity; enrollment past it is refused."
+    )
+
+
+class TournamentCreate(BaseModel):
+    """What an operator gives to create a tournament."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    format: Literal["knockout"] = "knockout"
+    config: KnockoutConfig = Field(default_factory=KnockoutConfig)
+
+
+class MatchCounts(BaseModel):
+    """Matches of a tournament by status."""
+
+    total: int = 0
+    locked: int = 0
+    waiting: int = 0
+    ready: int = 0
+    running: int = 0
+    completed: int = 0
+
+
+class TournamentRead(BaseModel):
+    """A tournament as clients see it."""
+
+    id: int
+    name: str
+    format: str
+    config: KnockoutConfig
+    status: Status
+    enrolled_count: int
+    sessions_generated: bool
+    sessions_generated_at: datetime | None
+    rankings_calculated_at: datetime | None
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    matches: MatchCounts
+
+
+class TournamentPage(BaseModel):
+    """One page of tournaments, newest first."""
+
+    items: list[TournamentRead]
+    total: int
+    next_offset: int | None
+
+
+class StatusChangeIn(BaseModel):
+    """A requested lifecycle transition."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
+    reason: str = Field("", max_length=200)

@@ -1,0 +1,232 @@
+"""Enrollment: set-based writes of players and entries, and seeds derived by one rule."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bracketry.engine.seeding import NO_SEED, SeedingError, assign_seeds
+from bracketry.schemas.enrollment import (
+    EnrollmentCreate,
+    EnrollmentOutcome,
+    EnrollmentPage,
+    EnrollmentRead,
+)
+from bracketry.service.errors import Conflict, Invalid, NotFound
+from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.tournaments import lock_or_raise
+from bracketry.store.bulk import allocate_ids, insert_columns
+from bracketry.store.models import Enrollment, Player, Tournament
+
+LOOKUP_CHUNK = 10_000
+
+
+def _first_repeat(values: np.ndarray) -> int | None:
+    """Index of the first value that already appeared earlier, or None."""
+    _, first = np.unique(values, return_index=True)
+    if first.size == values.size:
+        return None
+    repeated = np.ones(values.size, dtype=bool)
+    repeated[first] = False
+    return int(np.flatnonzero(repeated)[0])
+
+
+def _existing(db: Session, column: object, ids: np.ndarray, *where: object) -> set[int]:
+    found: set[int] = set()
+    for start in range(0, ids.size, LOOKUP_CHUNK):
+        chunk = ids[start : start + LOOKUP_CHUNK].tolist()
+        found.update(db.execute(select(column).where(column.in_(chunk), *where)).scalars())  # type: ignore[attr-defined]
+    return found
+
+
+def enroll(
+    *, db: Session, tournament_id: int, entries: Sequence[EnrollmentCreate]
+) -> EnrollmentOutcome:
+    """Enroll API entries (existing players by id, new ones by name) in one write."""
+    player_ids = np.array([e.player_id or 0 for e in entries], dtype=np.int64)
+    known = player_ids > 0
+    repeat = _first_repeat(player_ids[known])
+    if repeat is not None:
+        index = int(np.flatnonzero(known)[repeat])
+        raise Invalid(
+            f"player {int(player_ids[index])} appears twice", field=f"players[{index}].player_id"
+        )
+    if known.any():
+        missing = set(player_ids[known].tolist()) - _existing(db, Player.id, player_ids[known])
+        if missing:
+            raise NotFound(f"player {min(missing)} does not exist", field="player_id")
+    ratings = np.array([np.nan if e.rating is None else e.rating for e in entries])
+    if known.any():
+        stored = dict(
+            db.execute(
+                select(Player.id, Player.rating).where(Player.id.in_(player_ids[known].tolist()))
+            ).all()
+        )
+        for i in np.flatnonzero(known & np.isnan(ratings)):
+            rating = stored.get(int(player_ids[i]))
+            ratings[i] = np.nan if rating is None else rating
+    return enroll_columns(
+        db=db,
+        tournament_id=tournament_id,
+        player_ids=player_ids,
+        names=[e.name or "" for e in entries],
+        ratings=ratings,
+        seeds=np.array([e.seed or NO_SEED for e in entries], dtype=np.int64),
+    )
+
+
+def enroll_columns(
+    *,
+    db: Session,
+    tournament_id: int,
+    player_ids: np.ndarray,
+    names: Sequence[str],
+    ratings: np.ndarray,
+    seeds: np.ndarray,
+) -> EnrollmentOutcome:
+    """Enroll players given as columns; ``player_ids`` 0 means "create from ``names``"."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_status(tournament, Status.ENROLLMENT_OPEN, action="enroll players")
+    count = int(player_ids.size)
+    capacity = tournament.config.get("max_players")
+    if capacity is not None and tournament.enrolled_count + count > capacity:
+        raise Conflict(
+            f"enrolling {count} would exceed max_players {capacity} "
+            f"({tournament.enrolled_count} enrolled)",
+            field="players",
+        )
+    explicit = seeds != NO_SEED
+    repeat = _first_repeat(seeds[explicit])
+    if repeat is not None:
+        index = int(np.flatnonzero(explicit)[repeat])
+        raise Invalid(
+            f"seed {int(seeds[index])} is requested twice", field=f"players[{index}].seed"
+        )
+    if explicit.any():
+        taken = _existing(
+            db,
+            Enrollment.requested_seed,
+            seeds[explicit],
+            Enrollment.tournament_id == tournament_id,
+        )
+        if taken:
+            raise Conflict(f"seed {min(taken)} is already held by an enrolled player", field="seed")
+    known = player_ids > 0
+    if known.any():
+        already = _existing(
+            db, Enrollment.player_id, player_ids[known], Enrollment.tournament_id == tournament_id
+        )
+        if already:
+            raise Conflict(f"player {min(already)} is already enrolled", field="player_id")
+    conn = db.connection()
+    fresh = np.flatnonzero(~known)
+    first_new = None
+    if fresh.size:
+        new_ids = allocate_ids(conn, Player.__table__, int(fresh.size))
+        player_ids = player_ids.copy()
+        player_ids[fresh] = new_ids
+        first_new = int(new_ids[0])
+        fresh_ratings = ratings[fresh]
+        insert_columns(
+            conn,
+            Player.__table__,
+            ("id", "name", "rating"),
+            (new_ids, [names[i] for i in fresh.tolist()], _nullable(fresh_ratings)),
+        )
+    positions = np.arange(tournament.enrolled_count, tournament.enrolled_count + count)
+    insert_columns(
+        conn,
+        Enrollment.__table__,
+        ("tournament_id", "player_id", "position", "requested_seed", "rating"),
+        (
+            np.full(count, tournament_id),
+            player_ids,
+            positions,
+            _nullable_int(seeds, explicit),
+            _nullable(ratings),
+        ),
+    )
+    tournament.enrolled_count += count
+    return EnrollmentOutcome(
+        enrolled=count, enrolled_count=tournament.enrolled_count, first_player_id=first_new
+    )
+
+
+def _nullable(values: np.ndarray) -> list[float | None]:
+    """Floats with NaN as None."""
+    column = values.astype(object)
+    column[np.isnan(values)] = None
+    return column.tolist()
+
+
+def _nullable_int(values: np.ndarray, present: np.ndarray) -> list[int | None]:
+    """Integers where ``present``, None elsewhere."""
+    column = values.astype(object)
+    column[~present] = None
+    return column.tolist()
+
+
+def seeded_entries(
+    *, db: Session, tournament: Tournament
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(player ids, ratings, seeds) in enrollment order; seeds by :func:`assign_seeds`."""
+    rows = db.execute(
+        select(Enrollment.player_id, Enrollment.requested_seed, Enrollment.rating)
+        .where(Enrollment.tournament_id == tournament.id)
+        .order_by(Enrollment.position)
+    ).all()
+    if not rows:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty.astype(float), empty
+    ids, requested, ratings = zip(*rows, strict=True)
+    ids_arr = np.array(ids, dtype=np.int64)
+    requested_arr = np.array([r or NO_SEED for r in requested], dtype=np.int64)
+    ratings_arr = np.array([np.nan if r is None else r for r in ratings], dtype=np.float64)
+    try:
+        seeds = assign_seeds(requested_arr, ratings_arr)
+    except SeedingError as error:
+        raise Conflict(str(error), field=error.field) from error
+    return ids_arr, ratings_arr, seeds
+
+
+def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> EnrollmentPage:
+    """Enrolled players in seed order, with the seeds the rules give them now."""
+    tournament = db.get(Tournament, tournament_id)
+    if tournament is None:
+        raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
+    ids, ratings, seeds = seeded_entries(db=db, tournament=tournament)
+    order = np.argsort(seeds, kind="stable")[offset : offset + limit]
+    page_ids = ids[order].tolist()
+    players = (
+        {p.id: p for p in db.execute(select(Player).where(Player.id.in_(page_ids))).scalars()}
+        if page_ids
+        else {}
+    )
+    requested = (
+        dict(
+            db.execute(
+                select(Enrollment.player_id, Enrollment.requested_seed).where(
+                    Enrollment.tournament_id == tournament_id, Enrollment.player_id.in_(page_ids)
+                )
+            ).all()
+        )
+        if page_ids
+        else {}
+    )
+    items = [
+        EnrollmentRead(
+            player_id=int(ids[i]),
+            name=players[int(ids[i])].name,
+            rating=None if np.isnan(ratings[i]) else float(ratings[i]),
+            requested_seed=requested.get(int(ids[i])),
+            seed=int(seeds[i]),
+            position=int(i),
+        )
+        for i in order.tolist()
+    ]
+    total = int(ids.size)
+    next_offset = offset + len(items) if offset + len(items) < total else None
+    return EnrollmentPage(items=items, total=total, next_offset=next_offset)

@@ -1,0 +1,38 @@
+"""Errors a use case can refuse with; adapters map them to HTTP statuses or CLI messages."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refusal with a clear message; ``field`` names the offending input when there is one."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ServiceError):
+    """The thing asked for does not exist."""
+
+    status_code = 404
+
+
+class Conflict(ServiceError):
+    """The request is valid but the current state forbids it."""
+
+    status_code = 409
+
+
+class Invalid(ServiceError):
+    """The request itself is wrong."""
+
+    status_code = 422
+
+
+class Unauthorized(ServiceError):
+    """The caller did not prove who they are."""
+
+    status_code = 401

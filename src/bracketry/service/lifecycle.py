@@ -1,0 +1,88 @@
+"""The tournament lifecycle: which status may follow which, and by what action.
+
+DRAFT → ENROLLMENT_OPEN ⇄ ENROLLMENT_CLOSED → IN_PROGRESS → COMPLETED, and CANCELLED
+from any status that is not final. IN_PROGRESS is entered only by generating sessions
+and COMPLETED only by completing; every transition is recorded in the status history.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from bracketry.service.errors import Conflict
+from bracketry.store.models import StatusChange, Tournament
+from bracketry.store.types import utcnow
+
+
+class Status(StrEnum):
+    """Lifecycle status of a tournament."""
+
+    DRAFT = "DRAFT"
+    ENROLLMENT_OPEN = "ENROLLMENT_OPEN"
+    ENROLLMENT_CLOSED = "ENROLLMENT_CLOSED"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class Via(StrEnum):
+    """The action that performs a transition."""
+
+    STATUS = "status change"
+    GENERATE = "generate-sessions"
+    COMPLETE = "complete"
+
+
+FINAL = frozenset({Status.COMPLETED, Status.CANCELLED})
+
+TRANSITIONS: dict[tuple[Status, Status], Via] = {
+    (Status.DRAFT, Status.ENROLLMENT_OPEN): Via.STATUS,
+    (Status.ENROLLMENT_OPEN, Status.ENROLLMENT_CLOSED): Via.STATUS,
+    (Status.ENROLLMENT_CLOSED, Status.ENROLLMENT_OPEN): Via.STATUS,
+    (Status.ENROLLMENT_CLOSED, Status.IN_PROGRESS): Via.GENERATE,
+    (Status.IN_PROGRESS, Status.COMPLETED): Via.COMPLETE,
+    **{(s, Status.CANCELLED): Via.STATUS for s in Status if s not in FINAL},
+}
+
+
+def check_transition(current: Status, target: Status, via: Via) -> None:
+    """Raise :class:`Conflict` unless ``via`` may move ``current`` to ``target``."""
+    allowed = TRANSITIONS.get((current, target))
+    if allowed is None:
+        raise Conflict(f"cannot change status from {current} to {target}", field="status")
+    if allowed != via:
+        raise Conflict(
+            f"status {current} becomes {target} only through {allowed}, not a {via}",
+            field="status",
+        )
+
+
+def transition(
+    db: Session, tournament: Tournament, target: Status, *, via: Via, reason: str
+) -> None:
+    """Move ``tournament`` to ``target`` and record it; the caller holds the row lock."""
+    current = Status(tournament.status)
+    check_transition(current, target, via)
+    now = utcnow()
+    tournament.status = target
+    tournament.updated_at = now
+    db.add(
+        StatusChange(
+            tournament_id=tournament.id,
+            from_status=current,
+            to_status=target,
+            reason=reason[:200],
+            at=now,
+        )
+    )
+
+
+def require_status(tournament: Tournament, *allowed: Status, action: str) -> None:
+    """Raise :class:`Conflict` unless the tournament is in one of ``allowed``."""
+    if tournament.status not in allowed:
+        wanted = " or ".join(allowed)
+        raise Conflict(
+            f"cannot {action} while the tournament is {tournament.status} (needs {wanted})"
+        )

@@ -1,0 +1,89 @@
+"""Rankings: computed by the engine from the stored bracket, written in bulk, read in pages."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from bracketry.engine.standings import knockout_standings
+from bracketry.schemas.ranking import RankingOutcome, RankingPage, RankingRead
+from bracketry.service import bracket_state
+from bracketry.service.errors import NotFound
+from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.tournaments import lock_or_raise
+from bracketry.store.bulk import insert_columns
+from bracketry.store.models import Player, Ranking, Tournament
+from bracketry.store.types import utcnow
+
+
+def calculate(*, db: Session, tournament_id: int) -> RankingOutcome:
+    """Replace the tournament's rankings with the standings of its bracket now."""
+    start = time.perf_counter()
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_status(tournament, Status.IN_PROGRESS, action="calculate rankings")
+    state = bracket_state.load(db=db, tournament_id=tournament_id)
+    standings = knockout_standings(state.bracket, state.slots, state.winner_slot, state.scores)
+    db.execute(delete(Ranking).where(Ranking.tournament_id == tournament_id))
+    count = insert_columns(
+        db.connection(),
+        Ranking.__table__,
+        (
+            "tournament_id",
+            "player_id",
+            "rank",
+            "round_reached",
+            "wins",
+            "losses",
+            "score_for",
+            "score_against",
+        ),
+        (
+            np.full(state.player_ids.size, tournament_id),
+            state.player_ids,
+            standings.rank,
+            standings.round_reached,
+            standings.wins,
+            standings.losses,
+            standings.score_for,
+            standings.score_against,
+        ),
+    )
+    tournament.rankings_calculated_at = utcnow()
+    return RankingOutcome(
+        ranked=count, duration_ms=round((time.perf_counter() - start) * 1000.0, 2)
+    )
+
+
+def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> RankingPage:
+    """Rankings best first (ties by player id)."""
+    if db.get(Tournament, tournament_id) is None:
+        raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
+    total = db.execute(
+        select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
+    ).scalar_one()
+    rows = db.execute(
+        select(Ranking, Player.name)
+        .join(Player, Player.id == Ranking.player_id)
+        .where(Ranking.tournament_id == tournament_id)
+        .order_by(Ranking.rank, Ranking.player_id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    items = [
+        RankingRead(
+            rank=r.rank,
+            player_id=r.player_id,
+            name=name,
+            round_reached=r.round_reached,
+            wins=r.wins,
+            losses=r.losses,
+            score_for=r.score_for,
+            score_against=r.score_against,
+        )
+        for r, name in rows
+    ]
+    next_offset = offset + len(items) if offset + len(items) < total else None
+    return RankingPage(items=items, total=total, next_offset=next_offset)

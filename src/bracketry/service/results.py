@@ -1,0 +1,99 @@
+"""Recording one result: judged by the engine's rule, advanced along the match's links."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from bracketry.engine.bracket import Moves, advance
+from bracketry.engine.model import Outcome, Slot
+from bracketry.engine.results import ResultError, judge
+from bracketry.schemas.session import ResultCreate, SessionRead
+from bracketry.service import sessions
+from bracketry.service.bracket_state import write_moves, write_results
+from bracketry.service.errors import Conflict, Invalid
+from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.tournaments import lock_or_raise
+
+DRAWS_ALLOWED = {"knockout": False}
+
+
+def record(
+    *, db: Session, tournament_id: int, session_id: int, result_in: ResultCreate
+) -> SessionRead:
+    """Record ``result_in`` for a ready session and advance its players, atomically."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_status(tournament, Status.IN_PROGRESS, action="record results")
+    match = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
+    if match.result is not None:
+        raise Conflict(
+            f"session {session_id} already has a result ({match.result.outcome.value}, "
+            f"recorded {match.result.recorded_at:%Y-%m-%d %H:%M:%S})"
+        )
+    if match.participants is None or None in match.participants:
+        raise Conflict(
+            f"session {session_id} is {match.status.value}: both participants must be known"
+        )
+    a, b = (p.player_id for p in match.participants if p is not None)
+    winner: Slot | None = None
+    if result_in.winner_id is not None:
+        if result_in.winner_id not in (a, b):
+            raise Invalid(
+                f"player {result_in.winner_id} does not play in session {session_id}",
+                field="winner_id",
+            )
+        winner = Slot.A if result_in.winner_id == a else Slot.B
+    outcome = Outcome(result_in.outcome)
+    try:
+        won = judge(
+            outcome,
+            result_in.score_a,
+            result_in.score_b,
+            winner,
+            draws_allowed=DRAWS_ALLOWED.get(tournament.format, False),
+        )
+    except ResultError as error:
+        raise Invalid(str(error), field=error.field) from error
+    conn = db.connection()
+    match_ids = np.array([session_id], dtype=np.int64)
+    write_results(
+        conn,
+        tournament_id=tournament_id,
+        match_ids=match_ids,
+        outcome=outcome,
+        winner_slot=np.array([won]),
+        score_a=np.array([result_in.score_a]),
+        score_b=np.array([result_in.score_b]),
+        source="manual",
+    )
+    if won is not None:
+        write_moves(
+            conn, moves=_moves(match, won), match_ids=_match_ids(match), player_ids=np.array([a, b])
+        )
+    db.flush()
+    return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
+
+
+def _match_ids(match: SessionRead) -> np.ndarray:
+    """Ids of the match and its link targets, so engine positions 0..2 map to them."""
+    return np.array(
+        [
+            match.id,
+            -1 if match.winner_to is None else match.winner_to.match_id,
+            -1 if match.loser_to is None else match.loser_to.match_id,
+        ]
+    )
+
+
+def _moves(match: SessionRead, won: Slot) -> Moves:
+    """The engine's advancement for one decided match, in positions of :func:`_match_ids`
+    and player indexes 0 (A) and 1 (B)."""
+    return advance(
+        np.array([0]),
+        np.array([1 if match.winner_to is not None else -1]),
+        np.array([0 if match.winner_to is None else match.winner_to.slot]),
+        np.array([2 if match.loser_to is not None else -1]),
+        np.array([0 if match.loser_to is None else match.loser_to.slot]),
+        np.array([int(won)]),
+        np.array([1 - int(won)]),
+    )

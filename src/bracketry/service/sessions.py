@@ -1,0 +1,162 @@
+"""Sessions (matches) as clients see them: participants, derived status, result, links.
+
+A participant is the entrant fixed at generation or, failing that, the player an earlier
+result advanced into the slot. The status is derived from those and the result row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from bracketry.engine.model import MatchStatus, Outcome
+from bracketry.schemas.session import (
+    LinkRead,
+    ParticipantRead,
+    ResultRead,
+    SessionPage,
+    SessionRead,
+)
+from bracketry.schemas.tournament import MatchCounts
+from bracketry.service.errors import NotFound
+from bracketry.store.models import Advancement, Match, Player, Result
+
+_adv_a = aliased(Advancement)
+_adv_b = aliased(Advancement)
+_player_a = aliased(Player)
+_player_b = aliased(Player)
+
+player_a: ColumnElement[Any] = func.coalesce(Match.entrant_a, _adv_a.player_id)
+player_b: ColumnElement[Any] = func.coalesce(Match.entrant_b, _adv_b.player_id)
+
+status_expr: ColumnElement[Any] = case(
+    (Result.match_id.is_not(None), MatchStatus.COMPLETED.value),
+    (and_(player_a.is_not(None), player_b.is_not(None)), MatchStatus.READY.value),
+    (player_a.is_not(None) | player_b.is_not(None), MatchStatus.WAITING.value),
+    else_=MatchStatus.LOCKED.value,
+)
+
+
+def _joined(query: Select[Any]) -> Select[Any]:
+    return (
+        query.select_from(Match)
+        .outerjoin(_adv_a, and_(_adv_a.match_id == Match.id, _adv_a.slot == 0))
+        .outerjoin(_adv_b, and_(_adv_b.match_id == Match.id, _adv_b.slot == 1))
+        .outerjoin(Result, Result.match_id == Match.id)
+    )
+
+
+def view_query() -> Select[Any]:
+    """Every column a session view needs, one row per match."""
+    query = select(
+        Match.id,
+        Match.stage,
+        Match.side,
+        Match.round,
+        Match.number,
+        Match.winner_to,
+        Match.winner_slot,
+        Match.loser_to,
+        Match.loser_slot,
+        player_a.label("player_a"),
+        player_b.label("player_b"),
+        _player_a.name.label("name_a"),
+        _player_b.name.label("name_b"),
+        status_expr.label("status"),
+        Result.outcome,
+        Result.winner_slot.label("result_winner_slot"),
+        Result.score_a,
+        Result.score_b,
+        Result.source,
+        Result.recorded_at,
+    )
+    return (
+        _joined(query)
+        .outerjoin(_player_a, _player_a.id == player_a)
+        .outerjoin(_player_b, _player_b.id == player_b)
+    )
+
+
+def _participant(player_id: int | None, name: str | None) -> ParticipantRead | None:
+    return None if player_id is None else ParticipantRead(player_id=player_id, name=name or "")
+
+
+def to_read(row: Any) -> SessionRead:
+    """A :class:`SessionRead` from a :func:`view_query` row."""
+    participants = [_participant(row.player_a, row.name_a), _participant(row.player_b, row.name_b)]
+    result = None
+    if row.outcome is not None:
+        winner = None
+        if row.result_winner_slot is not None:
+            winner = (row.player_a, row.player_b)[row.result_winner_slot]
+        result = ResultRead(
+            outcome=Outcome(row.outcome),
+            winner_id=winner,
+            score_a=row.score_a,
+            score_b=row.score_b,
+            source=row.source,
+            recorded_at=row.recorded_at,
+        )
+    return SessionRead(
+        id=row.id,
+        stage=row.stage,
+        side=row.side,
+        round=row.round,
+        number=row.number,
+        status=MatchStatus(row.status),
+        participants=participants if any(participants) else None,
+        result=result,
+        winner_to=None
+        if row.winner_to is None
+        else LinkRead(match_id=row.winner_to, slot=row.winner_slot),
+        loser_to=None
+        if row.loser_to is None
+        else LinkRead(match_id=row.loser_to, slot=row.loser_slot),
+    )
+
+
+def list_page(
+    *,
+    db: Session,
+    tournament_id: int,
+    limit: int,
+    offset: int,
+    round_: int | None = None,
+    status: MatchStatus | None = None,
+) -> SessionPage:
+    """Sessions in bracket order, optionally of one round and one status."""
+    filters = [Match.tournament_id == tournament_id]
+    if round_ is not None:
+        filters.append(Match.round == round_)
+    if status is not None:
+        filters.append(status_expr == status.value)
+    total = db.execute(_joined(select(func.count())).where(*filters)).scalar_one()
+    rows = db.execute(view_query().where(*filters).order_by(Match.id).limit(limit).offset(offset))
+    items = [to_read(row) for row in rows]
+    next_offset = offset + len(items) if offset + len(items) < total else None
+    return SessionPage(items=items, total=total, next_offset=next_offset)
+
+
+def get_or_raise(*, db: Session, tournament_id: int, session_id: int) -> SessionRead:
+    """One session of the tournament, or :class:`NotFound`."""
+    row = db.execute(
+        view_query().where(Match.id == session_id, Match.tournament_id == tournament_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(
+            f"session {session_id} does not exist in tournament {tournament_id}", field="session_id"
+        )
+    return to_read(row)
+
+
+def match_counts(*, db: Session, tournament_id: int) -> MatchCounts:
+    """How many of the tournament's matches are in each status."""
+    rows = db.execute(
+        _joined(select(status_expr, func.count()))
+        .where(Match.tournament_id == tournament_id)
+        .group_by(status_expr)
+    ).all()
+    counts = {status: count for status, count in rows}
+    return MatchCounts(total=sum(counts.values()), **counts)

@@ -1,0 +1,129 @@
+"""Tournaments: create, read, list, change status, complete."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bracketry.schemas.tournament import (
+    MatchCounts,
+    StatusChangeIn,
+    TournamentCreate,
+    TournamentPage,
+    TournamentRead,
+)
+from bracketry.service.errors import Conflict, NotFound
+from bracketry.service.lifecycle import Status, Via, require_status, transition
+from bracketry.service.sessions import match_counts
+from bracketry.store.models import Match, Result, StatusChange, Tournament
+from bracketry.store.types import utcnow
+
+
+def create(*, db: Session, tournament_in: TournamentCreate) -> Tournament:
+    """A new tournament in DRAFT."""
+    now = utcnow()
+    tournament = Tournament(
+        name=tournament_in.name,
+        format=tournament_in.format,
+        config=tournament_in.config.model_dump(),
+        status=Status.DRAFT,
+        enrolled_count=0,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(tournament)
+    db.flush()
+    db.add(
+        StatusChange(
+            tournament_id=tournament.id,
+            from_status=None,
+            to_status=Status.DRAFT,
+            reason="created",
+            at=now,
+        )
+    )
+    return tournament
+
+
+def get_or_raise(*, db: Session, tournament_id: int) -> Tournament:
+    """The tournament, or :class:`NotFound`."""
+    tournament = db.get(Tournament, tournament_id)
+    if tournament is None:
+        raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
+    return tournament
+
+
+def lock_or_raise(*, db: Session, tournament_id: int) -> Tournament:
+    """The tournament, row-locked for the rest of the write transaction."""
+    tournament = db.execute(
+        select(Tournament).where(Tournament.id == tournament_id).with_for_update()
+    ).scalar_one_or_none()
+    if tournament is None:
+        raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
+    return tournament
+
+
+def read(*, db: Session, tournament: Tournament) -> TournamentRead:
+    """The client view of ``tournament``, with match counts by status."""
+    return TournamentRead(
+        id=tournament.id,
+        name=tournament.name,
+        format=tournament.format,
+        config=tournament.config,
+        status=Status(tournament.status),
+        enrolled_count=tournament.enrolled_count,
+        sessions_generated=tournament.sessions_generated_at is not None,
+        sessions_generated_at=tournament.sessions_generated_at,
+        rankings_calculated_at=tournament.rankings_calculated_at,
+        completed_at=tournament.completed_at,
+        created_at=tournament.created_at,
+        updated_at=tournament.updated_at,
+        matches=match_counts(db=db, tournament_id=tournament.id)
+        if tournament.sessions_generated_at
+        else MatchCounts(),
+    )
+
+
+def list_page(*, db: Session, limit: int, offset: int, status: Status | None) -> TournamentPage:
+    """Tournaments newest first, optionally of one status."""
+    query = select(Tournament)
+    count = select(func.count()).select_from(Tournament)
+    if status is not None:
+        query = query.where(Tournament.status == status)
+        count = count.where(Tournament.status == status)
+    total = db.execute(count).scalar_one()
+    rows = db.execute(query.order_by(Tournament.id.desc()).limit(limit).offset(offset)).scalars()
+    items = [read(db=db, tournament=t) for t in rows]
+    next_offset = offset + len(items) if offset + len(items) < total else None
+    return TournamentPage(items=items, total=total, next_offset=next_offset)
+
+
+def change_status(*, db: Session, tournament_id: int, change: StatusChangeIn) -> Tournament:
+    """Apply an operator's status change if the lifecycle allows it."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    transition(db, tournament, change.status, via=Via.STATUS, reason=change.reason or "operator")
+    return tournament
+
+
+def complete(*, db: Session, tournament_id: int) -> Tournament:
+    """Mark a fully played and ranked tournament COMPLETED; say what is missing otherwise."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_status(tournament, Status.IN_PROGRESS, action="complete")
+    total = db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
+    ).scalar_one()
+    decided = db.execute(
+        select(func.count()).select_from(Result).where(Result.tournament_id == tournament_id)
+    ).scalar_one()
+    if decided < total:
+        raise Conflict(f"{total - decided} of {total} sessions have no result yet")
+    if tournament.rankings_calculated_at is None:
+        raise Conflict("rankings have not been calculated; POST calculate-rankings first")
+    last_result = db.execute(
+        select(func.max(Result.recorded_at)).where(Result.tournament_id == tournament_id)
+    ).scalar_one()
+    if last_result is not None and last_result > tournament.rankings_calculated_at:
+        raise Conflict("rankings are older than the last result; calculate them again")
+    transition(db, tournament, Status.COMPLETED, via=Via.COMPLETE, reason="all results in")
+    tournament.completed_at = tournament.updated_at
+    return tournament

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, migrations, the database handle and the bulk writer."""

@@ -1,0 +1,70 @@
+"""Bulk writes: whole columns in, one statement per table, no ORM objects on the hot path.
+
+Callers hand over columns (numpy arrays or lists, aligned); the writer turns them into
+rows and uses the fastest path of the dialect (executemany in the caller's transaction;
+PostgreSQL COPY is the production path's job).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, Table, func, select, text
+
+Column = np.ndarray | Sequence[Any]
+
+
+def _as_list(column: Column) -> list[Any]:
+    if isinstance(column, np.ndarray):
+        return column.tolist()
+    return list(column)
+
+
+def rows_from_columns(columns: Sequence[Column]) -> list[tuple[Any, ...]]:
+    """Aligned columns as row tuples (numpy scalars become Python values).
+
+    >>> rows_from_columns([np.array([1, 2]), ["a", "b"]])
+    [(1, 'a'), (2, 'b')]
+    """
+    lists = [_as_list(c) for c in columns]
+    if len({len(c) for c in lists}) > 1:
+        raise ValueError("bulk columns must have the same length")
+    return list(zip(*lists, strict=True))
+
+
+def insert_columns(
+    conn: Connection, table: Table, names: Sequence[str], columns: Sequence[Column]
+) -> int:
+    """Insert aligned ``columns`` into ``table``'s columns ``names``; returns the row count."""
+    rows = rows_from_columns(columns)
+    if not rows:
+        return 0
+    marks = (
+        ", ".join(["?"] * len(names))
+        if conn.dialect.paramstyle == "qmark"
+        else ", ".join(["%s"] * len(names))
+    )
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
+    conn.exec_driver_sql(sql, rows)
+    return len(rows)
+
+
+def allocate_ids(conn: Connection, table: Table, count: int) -> np.ndarray:
+    """``count`` fresh primary keys for ``table``, to be written by the caller.
+
+    Must run inside a write transaction. On SQLite that transaction holds the database
+    write lock; on PostgreSQL a transaction-scoped advisory lock per table is taken, held
+    until commit, so no other writer can take the same keys.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": table.name})
+    top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    return np.arange(top + 1, top + 1 + count, dtype=np.int64)
+
+
+def bind_value(conn: Connection, table: Table, column: str, value: Any) -> Any:
+    """``value`` as the driver should receive it for ``table.column`` (for raw bulk rows)."""
+    process = table.c[column].type.bind_processor(conn.dialect)
+    return value if process is None else process(value)

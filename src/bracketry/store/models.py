@@ -1,0 +1,184 @@
+"""Tables of the system of record.
+
+Matches hold the structure fixed at generation (links, entrants); what happens later is
+appended as narrow rows: ``advancements`` (a player placed into a later match's slot) and
+``results`` (one per decided match). A match's status is derived from those rows, never
+stored twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bracketry.store.types import UtcDateTime
+
+NAME_LENGTH = 200
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Tournament(Base):
+    """A tournament: its format, validated config, lifecycle status and milestones."""
+
+    __tablename__ = "tournaments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    format: Mapped[str] = mapped_column(String(32))
+    config: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(24), index=True)
+    enrolled_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sessions_generated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    rankings_calculated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class StatusChange(Base):
+    """One recorded lifecycle transition."""
+
+    __tablename__ = "status_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Player(Base):
+    """A person (or team) who can enroll in tournaments."""
+
+    __tablename__ = "players"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    rating: Mapped[float | None] = mapped_column(Float)
+
+
+class Enrollment(Base):
+    """A player entered in a tournament; ``position`` is the enrollment order (0-based)."""
+
+    __tablename__ = "enrollments"
+
+    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"), primary_key=True)
+    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    requested_seed: Mapped[int | None] = mapped_column(Integer)
+    rating: Mapped[float | None] = mapped_column(Float)
+
+
+class Match(Base):
+    """A match ("session"): its place in the bracket, its entrants and its links."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        UniqueConstraint("tournament_id", "stage", "side", "round", "number", name="uq_match_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"))
+    stage: Mapped[int] = mapped_column(SmallInteger)
+    side: Mapped[str] = mapped_column(String(16))
+    round: Mapped[int] = mapped_column(SmallInteger)
+    number: Mapped[int] = mapped_column(Integer)
+    entrant_a: Mapped[int | None] = mapped_column(Integer)
+    entrant_b: Mapped[int | None] = mapped_column(Integer)
+    winner_to: Mapped[int | None] = mapped_column(Integer)
+    winner_slot: Mapped[int | None] = mapped_column(SmallInteger)
+    loser_to: Mapped[int | None] = mapped_column(Integer)
+    loser_slot: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class Advancement(Base):
+    """A player placed into a match slot by an earlier match's result."""
+
+    __tablename__ = "advancements"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    match_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    player_id: Mapped[int] = mapped_column(Integer)
+    from_match_id: Mapped[int] = mapped_column(Integer)
+
+
+class Result(Base):
+    """The result of a decided match; at most one per match (the primary key says so)."""
+
+    __tablename__ = "results"
+    __table_args__ = (Index("ix_results_tournament", "tournament_id"),)
+
+    match_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tournament_id: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    winner_slot: Mapped[int | None] = mapped_column(SmallInteger)
+    score_a: Mapped[int | None] = mapped_column(Integer)
+    score_b: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Ranking(Base):
+    """A player's place in a tournament and the figures that explain it."""
+
+    __tablename__ = "rankings"
+
+    tournament_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    player_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    round_reached: Mapped[int] = mapped_column(SmallInteger)
+    wins: Mapped[int] = mapped_column(Integer)
+    losses: Mapped[int] = mapped_column(Integer)
+    score_for: Mapped[int] = mapped_column(Integer)
+    score_against: Mapped[int] = mapped_column(Integer)
+
+
+class Job(Base):
+    """A background generation request: the source of truth for its status and timings."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    simulation_mode: Mapped[str] = mapped_column(String(16))
+    simulation_seed: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    queue_wait_ms: Mapped[float | None] = mapped_column(Float)
+    engine_ms: Mapped[float | None] = mapped_column(Float)
+    db_write_ms: Mapped[float | None] = mapped_column(Float)
+    simulation_ms: Mapped[float | None] = mapped_column(Float)
+    total_ms: Mapped[float | None] = mapped_column(Float)
+    peak_rss_mb: Mapped[float | None] = mapped_column(Float)
+    sessions_count: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Secret(Base):
+    """A hashed service secret (the bootstrap admin token)."""
+
+    __tablename__ = "secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value_hash: Mapped[str] = mapped_column(String(128))
