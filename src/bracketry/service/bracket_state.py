@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bracketry.engine.bracket import Bracket, Moves
 from bracketry.engine.model import NO_MATCH, NO_PLAYER, SIDE_CODES, Outcome
 from bracketry.engine.play import UNDECIDED
-from bracketry.store.bulk import bind_value, insert_columns
+from bracketry.store.bulk import bind_value, fetch_ints, fetch_rows, insert_columns
 from bracketry.store.models import Advancement, Enrollment, Result
 from bracketry.store.types import utcnow
 
@@ -42,51 +42,42 @@ class BracketState:
         return np.where(match_ids < 0, NO_MATCH, found).astype(np.int32)
 
 
-def _ints(conn: Connection, sql: str, params: dict[str, int], width: int) -> np.ndarray:
-    rows = conn.execute(text(sql), params).fetchall()
-    if not rows:
-        return np.empty((0, width), dtype=np.int64)
-    return np.array(rows, dtype=np.int64)
-
-
 def load(*, db: Session, tournament_id: int) -> BracketState:
     """The tournament's bracket, participants and results as arrays."""
     conn = db.connection()
-    params = {"t": tournament_id}
-    matches = _ints(
+    params = (tournament_id,)
+    matches = fetch_ints(
         conn,
         "SELECT id, CASE side " + _SIDE_CASE + " END, round, number, "
         "COALESCE(entrant_a, -1), COALESCE(entrant_b, -1), COALESCE(winner_to, -1), "
         "COALESCE(winner_slot, 0), COALESCE(loser_to, -1), COALESCE(loser_slot, 0) "
-        "FROM matches WHERE tournament_id = :t ORDER BY id",
+        "FROM matches WHERE tournament_id = ? ORDER BY id",
         params,
         10,
     )
-    enrolled = conn.execute(
-        text(
-            f"SELECT player_id, rating FROM {Enrollment.__tablename__} "
-            "WHERE tournament_id = :t ORDER BY player_id"
-        ),
+    enrolled = fetch_rows(
+        conn,
+        f"SELECT player_id, rating FROM {Enrollment.__tablename__} "
+        "WHERE tournament_id = ? ORDER BY player_id",
         params,
-    ).fetchall()
+    )
     player_ids = np.array([r[0] for r in enrolled], dtype=np.int64)
     ratings = np.array([np.nan if r[1] is None else r[1] for r in enrolled], dtype=np.float64)
     match_ids = matches[:, 0]
     count = match_ids.size
-    span = {"lo": int(match_ids[0]) if count else 0, "hi": int(match_ids[-1]) if count else -1}
-    advanced = _ints(
+    span = (int(match_ids[0]), int(match_ids[-1])) if count else (0, -1)
+    advanced = fetch_ints(
         conn,
-        "SELECT match_id, slot, player_id FROM advancements WHERE match_id BETWEEN :lo AND :hi",
+        "SELECT match_id, slot, player_id FROM advancements WHERE match_id BETWEEN ? AND ?",
         span,
         3,
     )
-    results = conn.execute(
-        text(
-            "SELECT match_id, outcome, COALESCE(winner_slot, -1), COALESCE(score_a, 0), "
-            "COALESCE(score_b, 0) FROM results WHERE tournament_id = :t"
-        ),
+    results = fetch_rows(
+        conn,
+        "SELECT match_id, outcome, COALESCE(winner_slot, -1), COALESCE(score_a, 0), "
+        "COALESCE(score_b, 0) FROM results WHERE tournament_id = ?",
         params,
-    ).fetchall()
+    )
 
     def to_index(ids: np.ndarray) -> np.ndarray:
         return np.where(ids < 0, NO_PLAYER, np.searchsorted(player_ids, ids)).astype(np.int32)

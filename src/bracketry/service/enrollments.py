@@ -18,7 +18,7 @@ from bracketry.schemas.enrollment import (
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
-from bracketry.store.bulk import allocate_ids, insert_columns
+from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns
 from bracketry.store.models import Enrollment, Player, Tournament
 
 LOOKUP_CHUNK = 10_000
@@ -173,11 +173,12 @@ def seeded_entries(
     *, db: Session, tournament: Tournament
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(player ids, ratings, seeds) in enrollment order; seeds by :func:`assign_seeds`."""
-    rows = db.execute(
-        select(Enrollment.player_id, Enrollment.requested_seed, Enrollment.rating)
-        .where(Enrollment.tournament_id == tournament.id)
-        .order_by(Enrollment.position)
-    ).all()
+    rows = fetch_rows(
+        db.connection(),
+        "SELECT player_id, requested_seed, rating FROM enrollments "
+        "WHERE tournament_id = ? ORDER BY position",
+        (tournament.id,),
+    )
     if not rows:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty.astype(float), empty

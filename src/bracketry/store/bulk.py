@@ -68,3 +68,25 @@ def bind_value(conn: Connection, table: Table, column: str, value: Any) -> Any:
     """``value`` as the driver should receive it for ``table.column`` (for raw bulk rows)."""
     process = table.c[column].type.bind_processor(conn.dialect)
     return value if process is None else process(value)
+
+
+def _driver_sql(conn: Connection, sql: str) -> str:
+    """``sql`` written with ``?`` placeholders, in the driver's own style."""
+    return sql if conn.dialect.paramstyle == "qmark" else sql.replace("?", "%s")
+
+
+def fetch_rows(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """All rows of ``sql`` (``?`` placeholders) as the driver's plain tuples.
+
+    Bulk reads skip SQLAlchemy's row objects: converting a million of those costs seconds.
+    """
+    result = conn.exec_driver_sql(_driver_sql(conn, sql), tuple(params))
+    return result.cursor.fetchall() if result.cursor is not None else []
+
+
+def fetch_ints(conn: Connection, sql: str, params: Sequence[Any], width: int) -> np.ndarray:
+    """Rows of integer columns as an (n, ``width``) int64 array."""
+    rows = fetch_rows(conn, sql, params)
+    if not rows:
+        return np.empty((0, width), dtype=np.int64)
+    return np.array(rows, dtype=np.int64)

@@ -1,0 +1,189 @@
+"""The ``bracketry`` command: serve, migrate, scenario, bench, admin-token."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bracketry.schemas.scenario import MAX_SCENARIO_PLAYERS, ScenarioCreate
+from bracketry.service import auth, jobs, rankings, scenario, simulation, tournaments
+from bracketry.service.errors import ServiceError
+from bracketry.settings import get_settings
+
+app = typer.Typer(help="bracketry: tournament engine and service.", no_args_is_help=True)
+console = Console()
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 0,
+) -> None:
+    """Serve the API (and its docs at /docs); migrates the database first."""
+    import uvicorn
+
+    from bracketry.api.app import create_app
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    console.print(
+        f"bracketry on http://{host}:{port} (docs: /docs) — database {settings.database_url}"
+    )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from bracketry.api.app import prepare
+
+    database, _stored, fresh = prepare(get_settings())
+    database.dispose()
+    console.print("database is at the latest schema")
+    if fresh:
+        console.print(f"admin token (shown once, stored hashed): [bold]{fresh}[/bold]")
+
+
+@app.command("admin-token")
+def admin_token(
+    reset: Annotated[bool, typer.Option(help="Replace the stored token with a new one.")] = False,
+) -> None:
+    """Show whether an admin token is set; with --reset, issue a new one."""
+    from bracketry.api.app import prepare
+
+    settings = get_settings()
+    database, _stored, fresh = prepare(settings)
+    if reset:
+        if settings.admin_token:
+            _fail("BRACKETRY_ADMIN_TOKEN is set; change it there instead")
+        with database.write() as db:
+            fresh = auth.ensure_admin_token(db=db, configured=None, reset=True)
+    database.dispose()
+    if fresh:
+        console.print(f"admin token (shown once, stored hashed): [bold]{fresh}[/bold]")
+    else:
+        console.print("an admin token is set (stored hashed); use --reset to issue a new one")
+
+
+@app.command("scenario")
+def run_scenario(
+    players: Annotated[
+        int, typer.Option(min=2, max=MAX_SCENARIO_PLAYERS, help="Player count.")
+    ] = 1024,
+    format_: Annotated[str, typer.Option("--format", help="Tournament format.")] = "knockout",
+    seed: Annotated[
+        int, typer.Option(min=0, max=2**31 - 1, help="Seed of ratings and results.")
+    ] = 0,
+) -> None:
+    """Run the whole lifecycle of a synthetic tournament and print a report."""
+    from bracketry.api.app import prepare
+    from bracketry.jobs.immediate import ImmediateQueue
+
+    try:
+        scenario_in = ScenarioCreate(
+            scenario="smoke_test",
+            player_count=players,
+            tournament_format=format_,  # type: ignore[arg-type]
+            confirmed=True,
+            seed=seed,
+            simulation_mode="manual",
+        )
+    except ValueError as error:
+        _fail(str(error).splitlines()[-1] if "\n" in str(error) else str(error))
+        return
+    settings = get_settings()
+    database, _stored, _fresh = prepare(settings)
+    report: dict[str, object] = {}
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console, transient=False) as progress:
+            phase = progress.add_task("enroll + generate", total=1)
+            outcome = scenario.run(
+                database=database,
+                queue=ImmediateQueue(database),
+                scenario_in=scenario_in,
+                threshold=settings.async_threshold,
+            )
+            progress.update(phase, completed=1)
+            tournament_id = outcome.tournament_id
+            assert tournament_id is not None
+            phase = progress.add_task("simulate", total=1)
+            with database.write() as db:
+                simulated = simulation.simulate(db=db, tournament_id=tournament_id, seed=seed)
+            progress.update(phase, completed=1)
+            phase = progress.add_task("rank", total=1)
+            with database.write() as db:
+                ranked = rankings.calculate(db=db, tournament_id=tournament_id)
+            progress.update(phase, completed=1)
+            phase = progress.add_task("complete", total=1)
+            with database.write() as db:
+                tournaments.complete(db=db, tournament_id=tournament_id)
+            progress.update(phase, completed=1)
+        with database.read() as db:
+            view = tournaments.read(
+                db=db, tournament=tournaments.get_or_raise(db=db, tournament_id=tournament_id)
+            )
+            status = jobs.status(db=db, tournament_id=tournament_id, task_id=outcome.task_id or "")
+    except ServiceError as error:
+        _fail(error.message)
+        return
+    finally:
+        database.dispose()
+    report = {
+        "tournament_id": tournament_id,
+        "enrolled_count": outcome.enrolled_count,
+        "task_id": outcome.task_id,
+        "session_count": view.matches.total,
+        **{f"launch_{k}": v for k, v in outcome.timings.items()},
+        "engine_ms": status.timings.engine_ms,
+        "db_write_ms": status.timings.db_write_ms,
+        "peak_rss_mb": status.peak_rss_mb,
+        "simulation_ms": simulated.duration_ms,
+        "results_pct": simulated.results_pct,
+        "ranking_ms": ranked.duration_ms,
+        "ranking_count": ranked.ranked,
+        "tournament_status": view.status.value,
+    }
+    table = Table(title=f"bracketry scenario — {players}p {format_}", show_header=False)
+    for key, value in report.items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+@app.command()
+def bench(
+    players: Annotated[
+        list[int] | None, typer.Option(min=2, max=2**21, help="Sizes to run.")
+    ] = None,
+    engine_only: Annotated[bool, typer.Option(help="Skip the database.")] = False,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+) -> None:
+    """Benchmark the engine and the lifecycle; prints one JSON line per run."""
+    from bracketry.api.app import prepare
+    from bracketry.benchmark import engine_run, lifecycle_run
+
+    sizes = players or [1024]
+    for size in sizes:
+        print(json.dumps(engine_run(size, seed)), flush=True)
+    if engine_only:
+        return
+    database, _stored, _fresh = prepare(get_settings())
+    try:
+        for size in sizes:
+            print(json.dumps(lifecycle_run(database, size, seed)), flush=True)
+    finally:
+        database.dispose()
+
+
+if __name__ == "__main__":
+    app()
