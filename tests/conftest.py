@@ -1,10 +1,18 @@
-"""Shared fixtures: an app on a fresh SQLite file, a TestClient, and a live uvicorn server."""
+"""Shared fixtures: a fresh database on each backend, the app, a TestClient, a live server.
+
+Database tests run on SQLite and on PostgreSQL. Each PostgreSQL test gets its own database,
+copied from a template migrated once per run, and dropped after. Without a reachable
+PostgreSQL the PostgreSQL variants fail under CI=true and are skipped (with the reason)
+elsewhere.
+"""
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,15 +23,63 @@ from fastapi.testclient import TestClient
 
 from bracketry.api.app import create_app
 from bracketry.settings import Settings
+from bracketry.store.database import Database
+from bracketry.store.migrate import upgrade
 
 ADMIN_TOKEN = "test-admin-token"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+BACKENDS = ("sqlite", "postgresql")
+PG_SERVER = os.environ.get("BRACKETRY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+
+
+def _pg_admin(sql: str) -> None:
+    """Run one statement outside a transaction on the server's maintenance database."""
+    import psycopg
+
+    url = PG_SERVER.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql)
+
+
+def _service_missing(what: str, error: Exception) -> None:
+    message = f"{what} is not reachable: {error}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (required under CI=true)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str]:
+    """A PostgreSQL database at the latest schema, to copy per test."""
+    name = f"bracketry_tpl_{uuid.uuid4().hex[:12]}"
+    try:
+        _pg_admin(f"CREATE DATABASE {name}")
+    except Exception as error:
+        _service_missing(f"PostgreSQL at {PG_SERVER}", error)
+    database = Database(f"{PG_SERVER}/{name}")
+    upgrade(database.engine)
+    database.dispose()
+    yield name
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bracketry.db'}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"bracketry_test_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield f"{PG_SERVER}/{name}"
+    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Settings for a fresh SQLite database in the test's own folder."""
-    return Settings(database_url=f"sqlite:///{tmp_path / 'bracketry.db'}", admin_token=ADMIN_TOKEN)
+def settings(database_url: str) -> Settings:
+    """Settings for a fresh database with a known admin token."""
+    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN)
 
 
 @pytest.fixture

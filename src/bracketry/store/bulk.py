@@ -1,8 +1,8 @@
 """Bulk writes: whole columns in, one statement per table, no ORM objects on the hot path.
 
 Callers hand over columns (numpy arrays or lists, aligned); the writer turns them into
-rows and uses the fastest path of the dialect (executemany in the caller's transaction;
-PostgreSQL COPY is the production path's job).
+rows and uses the fastest path of the dialect, in the caller's transaction: ``COPY ...
+FROM STDIN`` on PostgreSQL, one ``executemany`` on SQLite.
 """
 
 from __future__ import annotations
@@ -34,6 +34,16 @@ def rows_from_columns(columns: Sequence[Column]) -> list[tuple[Any, ...]]:
     return list(zip(*lists, strict=True))
 
 
+def _copy_rows(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL ``COPY ... FROM STDIN`` in the connection's current transaction."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
 def insert_columns(
     conn: Connection, table: Table, names: Sequence[str], columns: Sequence[Column]
 ) -> int:
@@ -41,6 +51,9 @@ def insert_columns(
     rows = rows_from_columns(columns)
     if not rows:
         return 0
+    if conn.dialect.name == "postgresql":
+        _copy_rows(conn, table, names, rows)
+        return len(rows)
     marks = (
         ", ".join(["?"] * len(names))
         if conn.dialect.paramstyle == "qmark"

@@ -1,0 +1,88 @@
+"""The bulk writer and reader on both backends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from bracketry.store.bulk import allocate_ids, bind_value, fetch_ints, fetch_rows, insert_columns
+from bracketry.store.database import Database
+from bracketry.store.migrate import upgrade
+from bracketry.store.models import Player, Result
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """A migrated database on each backend."""
+    handle = Database(database_url)
+    upgrade(handle.engine)
+    yield handle
+    handle.dispose()
+
+
+def test_insert_and_read_back_columns(database: Database) -> None:
+    with database.write() as db:
+        conn = db.connection()
+        ids = allocate_ids(conn, Player.__table__, 3)
+        written = insert_columns(
+            conn,
+            Player.__table__,
+            ("id", "name", "rating"),
+            (ids, ["a", "b", "c"], [1500.0, None, 1.5]),
+        )
+    assert written == 3
+    with database.read() as db:
+        rows = fetch_rows(db.connection(), "SELECT id, name, rating FROM players ORDER BY id")
+        numbers = fetch_ints(
+            db.connection(), "SELECT id FROM players WHERE id > ?", (int(ids[0]),), 1
+        )
+    assert rows == [(int(ids[0]), "a", 1500.0), (int(ids[1]), "b", None), (int(ids[2]), "c", 1.5)]
+    assert numbers[:, 0].tolist() == ids[1:].tolist()
+
+
+def test_allocated_ids_continue_after_existing_rows(database: Database) -> None:
+    with database.write() as db:
+        first = allocate_ids(db.connection(), Player.__table__, 5)
+        insert_columns(db.connection(), Player.__table__, ("id", "name"), (first, ["x"] * 5))
+    with database.write() as db:
+        second = allocate_ids(db.connection(), Player.__table__, 2)
+    assert first.tolist() == [1, 2, 3, 4, 5]
+    assert second.tolist() == [6, 7]
+
+
+def test_a_failed_bulk_write_leaves_nothing(database: Database) -> None:
+    with pytest.raises(Exception), database.write() as db:  # noqa: B017 - driver-specific error types
+        insert_columns(db.connection(), Player.__table__, ("id", "name"), ([1, 1], ["dup", "dup"]))
+    with database.read() as db:
+        assert fetch_rows(db.connection(), "SELECT count(*) FROM players") == [(0,)]
+
+
+def test_bulk_timestamps_read_back_as_aware_utc(database: Database) -> None:
+    moment = datetime(2026, 11, 28, 12, 30, 15, 123456, tzinfo=UTC)
+    with database.write() as db:
+        conn = db.connection()
+        insert_columns(
+            conn,
+            Result.__table__,
+            ("match_id", "tournament_id", "outcome", "source", "recorded_at"),
+            (
+                [1],
+                [1],
+                ["win"],
+                ["manual"],
+                [bind_value(conn, Result.__table__, "recorded_at", moment)],
+            ),
+        )
+    with database.read() as db:
+        stored = db.get(Result, 1)
+    assert stored is not None and stored.recorded_at == moment
+
+
+def test_columns_of_different_lengths_are_refused() -> None:
+    from bracketry.store.bulk import rows_from_columns
+
+    with pytest.raises(ValueError, match="same length"):
+        rows_from_columns([np.arange(2), [1]])
