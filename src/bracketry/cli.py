@@ -26,8 +26,8 @@ def _fail(message: str) -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 0,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")] = None,
 ) -> None:
     """Serve the API (and its docs at /docs); migrates the database first."""
     import uvicorn

@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database, stored, fresh = prepare(settings)
         if fresh:
             print(f"bracketry admin token (shown once, stored hashed): {fresh}", flush=True)
+        elif not settings.admin_token:
+            print("admin token: set at first run; `bracketry admin-token --reset` issues a new one")
         queue = InProcessQueue(database, settings.worker_threads)
         app.state.context = AppContext(settings, database, queue, stored)
         resumed = queue.recover()
