@@ -25,6 +25,18 @@ class Settings(BaseSettings):
     worker_threads: int = Field(2, ge=1, le=64, description="Threads of the in-process worker.")
     max_enrollment_batch: int = Field(100_000, ge=1, description="Most players in one request.")
     max_page_size: int = Field(10_000, ge=1, description="Most sessions in one page.")
+    broker_url: str | None = Field(
+        None, description="Celery broker (e.g. redis://127.0.0.1:6379/0); unset: in-process worker."
+    )
+    queue_name: str = Field("tournaments", min_length=1, description="Celery queue of generation.")
+    task_rate_limit: str | None = Field("10/m", description="Celery rate limit per worker.")
+    task_max_retries: int = Field(2, ge=0, description="Retries of a transient failure.")
+    task_retry_delay_s: float = Field(30.0, ge=0, description="Delay before each retry.")
+    heartbeat_interval_s: float = Field(2.0, gt=0, description="How often a running job beats.")
+    stale_after_s: float = Field(
+        20.0, gt=0, description="A job silent this long is taken as lost and run again."
+    )
+    worker_check_ttl_s: float = Field(10.0, ge=0, description="Cache of the worker check.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 

@@ -42,6 +42,8 @@ def require_admin(
     check_admin(token, ctx.admin_hash)
 
 
-ReadDb = Annotated[Session, Depends(read_db)]
-WriteDb = Annotated[Session, Depends(write_db)]
+# scope="function": the transaction ends (commits) before the answer is sent, so a client
+# that got its 2xx always reads what it wrote.
+ReadDb = Annotated[Session, Depends(read_db, scope="function")]
+WriteDb = Annotated[Session, Depends(write_db, scope="function")]
 Admin = Depends(require_admin)

@@ -12,6 +12,6 @@ class ImmediateQueue:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    def submit(self, job_id: str) -> None:
+    def submit(self, *, job_id: str, tournament_id: int) -> None:
         """Run the job now."""
         jobs.run(database=self._database, job_id=job_id)

@@ -19,7 +19,7 @@ class InProcessQueue:
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bracketry-job")
         self._futures: set[Future[object]] = set()
 
-    def submit(self, job_id: str) -> None:
+    def submit(self, *, job_id: str, tournament_id: int) -> None:
         """Run the job on a worker thread."""
         future = self._pool.submit(self._run, job_id)
         self._futures.add(future)
@@ -36,9 +36,9 @@ class InProcessQueue:
         """Resubmit jobs a stopped server left queued or running; returns their ids."""
         with self._database.read() as db:
             pending = jobs.unfinished(db=db)
-        for job_id in pending:
-            self.submit(job_id)
-        return pending
+        for job_id, tournament_id in pending:
+            self.submit(job_id=job_id, tournament_id=tournament_id)
+        return [job_id for job_id, _ in pending]
 
     def idle(self) -> bool:
         """True when no job is queued or running here."""

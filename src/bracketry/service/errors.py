@@ -36,3 +36,9 @@ class Unauthorized(ServiceError):
     """The caller did not prove who they are."""
 
     status_code = 401
+
+
+class Unavailable(ServiceError):
+    """A service the request needs (the job broker) cannot be reached right now."""
+
+    status_code = 503

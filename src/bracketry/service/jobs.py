@@ -9,10 +9,16 @@ whether sessions exist, and a finished step is not repeated.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.job import (
@@ -24,23 +30,26 @@ from bracketry.schemas.job import (
     Timings,
 )
 from bracketry.service import generation, rankings, simulation, tournaments
-from bracketry.service.errors import Conflict, NotFound, ServiceError
+from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
 from bracketry.store.database import Database
-from bracketry.store.models import Job, Tournament
+from bracketry.store.models import Job, Match, Tournament
 from bracketry.store.types import utcnow
 
 log = logging.getLogger(__name__)
+
+job_context: ContextVar[tuple[str, int] | None] = ContextVar("bracketry_job", default=None)
+"""(job id, tournament id) of the job the current thread runs, for log lines."""
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
 
 
 class JobQueue(Protocol):
-    """Something that runs :func:`run` for a job id, later, elsewhere."""
+    """Something that runs :func:`run` for a job, later, elsewhere."""
 
-    def submit(self, job_id: str) -> None:
-        """Arrange for the job to run."""
+    def submit(self, *, job_id: str, tournament_id: int) -> None:
+        """Arrange for the job to run; raise :class:`Unavailable` if that cannot be done now."""
 
 
 def active_job(db: Session, tournament_id: int) -> Job | None:
@@ -65,20 +74,15 @@ def request(
         if running is not None:
             raise Conflict(f"generation is already {running.status} as task {running.id}")
         generation.check_can_generate(tournament)
-        job = Job(
-            id=str(uuid.uuid4()),
-            tournament_id=tournament_id,
-            kind="generate",
-            status=JobStatus.QUEUED,
-            simulation_mode=options.simulation_mode,
-            simulation_seed=options.seed,
-            attempts=0,
-            requested_at=utcnow(),
-        )
+        job = _new_job(tournament_id, options.simulation_mode, options.seed)
         db.add(job)
         synchronous = tournament.enrolled_count < threshold
     if not synchronous:
-        queue.submit(job.id)
+        try:
+            queue.submit(job_id=job.id, tournament_id=tournament_id)
+        except Unavailable as refusal:
+            _finish(database, job.id, error=refusal.message)
+            raise
         return GenerationAccepted(task_id=job.id, status=JobStatus.QUEUED, sessions_count=None)
     finished = run(database=database, job_id=job.id)
     if finished.status == JobStatus.FAILED:
@@ -88,38 +92,140 @@ def request(
     )
 
 
-def _start(database: Database, job_id: str) -> Job | None:
-    """Mark the job running; None when it needs no run (unknown or already finished)."""
+class TransientFailure(Exception):
+    """A job failed for a reason that may pass (a lost database connection): retry it."""
+
+
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
+    OperationalError,
+    InterfaceError,
+    DisconnectionError,
+)
+
+
+def _start(database: Database, job_id: str, stale_after_s: float | None) -> tuple[Job | None, bool]:
+    """Mark the job running; returns it (None if unknown) and whether this call started it.
+
+    A finished job, or one another worker is running (fresh heartbeat), is not started.
+    """
     with database.write() as db:
-        job = db.get(Job, job_id)
+        job = db.get(Job, job_id, with_for_update=True)
         if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
-            return job
+            return job, False
         now = utcnow()
+        beating = job.status == JobStatus.RUNNING and job.heartbeat_at is not None
+        if beating and stale_after_s is not None and _age_s(now, job.heartbeat_at) < stale_after_s:
+            return job, False
         job.status = JobStatus.RUNNING
         job.started_at = now
+        job.heartbeat_at = now
         job.attempts += 1
-        job.queue_wait_ms = round((now - job.requested_at).total_seconds() * 1000.0, 2)
-        return job
+        job.queue_wait_ms = round(_age_s(now, job.requested_at) * 1000.0, 2)
+        return job, True
 
 
-def run(*, database: Database, job_id: str) -> Job:
-    """Run a job's pipeline; records timings, peak memory and the outcome on the job row."""
-    job = _start(database, job_id)
+def _age_s(now: datetime, then: datetime | None) -> float:
+    return 0.0 if then is None else (now - then).total_seconds()
+
+
+@contextmanager
+def _heartbeat(database: Database, job_id: str, interval_s: float | None) -> Iterator[None]:
+    """Update the job's heartbeat every ``interval_s`` seconds while the block runs."""
+    if interval_s is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(interval_s):
+            try:
+                with database.write() as db:
+                    db.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=utcnow()))
+            except Exception:  # a missed beat only makes the job look stale sooner
+                log.warning("heartbeat of job %s failed", job_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{job_id[:8]}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def run(
+    *,
+    database: Database,
+    job_id: str,
+    heartbeat_s: float | None = None,
+    stale_after_s: float | None = None,
+    retry_transient: bool = False,
+) -> Job:
+    """Run a job's pipeline; records timings, peak memory and the outcome on the job row.
+
+    A job that is finished, or running elsewhere with a fresh heartbeat, is returned as it
+    is. With ``retry_transient`` a lost database connection marks the job ``retrying`` and
+    raises :class:`TransientFailure` for the caller to retry; otherwise it fails the job.
+    """
+    job, started = _start(database, job_id, stale_after_s)
     if job is None:
         raise NotFound(f"job {job_id} does not exist", field="task_id")
-    if job.status != JobStatus.RUNNING:
+    if not started:
         return job
+    token = job_context.set((job.id, job.tournament_id))
     clock = Stopwatch()
     error: str | None = None
     sessions_count: int | None = None
-    with PeakRss() as memory, clock.window("total"):
-        try:
-            sessions_count = _pipeline(database, job, clock)
-        except ServiceError as refusal:
-            error = refusal.message
-        except Exception as crash:  # the job row must say what happened, whatever it was
-            log.exception("job %s of tournament %s crashed", job.id, job.tournament_id)
-            error = f"{type(crash).__name__}: {crash}"
+    try:
+        with _heartbeat(database, job_id, heartbeat_s), PeakRss() as memory, clock.window("total"):
+            try:
+                sessions_count = _pipeline(database, job, clock)
+            except ServiceError as refusal:
+                error = refusal.message
+            except TRANSIENT_ERRORS as lost:
+                if retry_transient:
+                    _mark_retrying(database, job_id, f"{type(lost).__name__}: {lost}")
+                    raise TransientFailure(str(lost)) from lost
+                error = f"{type(lost).__name__}: {lost}"
+            except Exception as crash:  # the job row must say what happened, whatever it was
+                log.exception("job crashed")
+                error = f"{type(crash).__name__}: {crash}"
+        return _finish(
+            database,
+            job_id,
+            error=error,
+            sessions_count=sessions_count,
+            clock=clock,
+            peak_mb=memory.peak_mb,
+        )
+    finally:
+        job_context.reset(token)
+
+
+def _mark_retrying(database: Database, job_id: str, reason: str) -> None:
+    """Record that the job will be retried, and why (best effort: the database may be gone)."""
+    try:
+        with database.write() as db:
+            db.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(status=JobStatus.RETRYING, error=reason[:2000])
+            )
+    except Exception:
+        log.warning("could not mark job %s retrying", job_id, exc_info=True)
+
+
+def _finish(
+    database: Database,
+    job_id: str,
+    *,
+    error: str | None,
+    sessions_count: int | None = None,
+    clock: Stopwatch | None = None,
+    peak_mb: float | None = None,
+) -> Job:
+    """Write the job's outcome, timings and peak memory."""
+    clock = clock or Stopwatch()
     with database.write() as db:
         row = db.get(Job, job_id)
         assert row is not None
@@ -131,8 +237,8 @@ def run(*, database: Database, job_id: str) -> Job:
         row.db_write_ms = _ms(clock, "db_write")
         row.simulation_ms = _ms(clock, "simulation")
         row.total_ms = _ms(clock, "total")
-        row.peak_rss_mb = memory.peak_mb
-        log.info("job %s of tournament %s: %s", row.id, row.tournament_id, row.status)
+        row.peak_rss_mb = peak_mb
+        log.info("job %s: %s %s", row.id, row.status, error or "")
         return row
 
 
@@ -142,11 +248,11 @@ def _ms(clock: Stopwatch, name: str) -> float | None:
 
 
 def _pipeline(database: Database, job: Job, clock: Stopwatch) -> int:
-    """Generate (unless an earlier attempt of this job did), then play out in auto mode."""
+    """Generate unless sessions exist already (then this run is a no-op), then play out in
+    auto mode. The row lock on the tournament makes concurrent runs queue up here."""
     with database.write() as db:
         tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
-        resumed = tournament.sessions_generated_at is not None and job.attempts > 1
-        if resumed:
+        if tournament.sessions_generated_at is not None:
             count = _stored_sessions(db, tournament)
         else:
             count = generation.generate_sessions(
@@ -166,7 +272,62 @@ def _pipeline(database: Database, job: Job, clock: Stopwatch) -> int:
 
 
 def _stored_sessions(db: Session, tournament: Tournament) -> int:
-    return tournaments.read(db=db, tournament=tournament).matches.total
+    return db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
+    ).scalar_one()
+
+
+def job_for_task(*, database: Database, tournament_id: int, job_id: str | None) -> str:
+    """The job a queued task stands for; a task sent without one (or with an unknown one)
+    gets the tournament's latest job, or a new one when the tournament has none."""
+    with database.write() as db:
+        tournaments.lock_or_raise(db=db, tournament_id=tournament_id)
+        if job_id is not None:
+            job = db.get(Job, job_id)
+            if job is not None and job.tournament_id == tournament_id:
+                return job.id
+        latest = db.execute(
+            select(Job.id)
+            .where(Job.tournament_id == tournament_id)
+            .order_by(Job.requested_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if latest is not None:
+            return latest
+        job = _new_job(tournament_id, "manual", 0)
+        db.add(job)
+        return job.id
+
+
+def _new_job(tournament_id: int, simulation_mode: str, seed: int) -> Job:
+    return Job(
+        id=str(uuid.uuid4()),
+        tournament_id=tournament_id,
+        kind="generate",
+        status=JobStatus.QUEUED,
+        simulation_mode=simulation_mode,
+        simulation_seed=seed,
+        attempts=0,
+        requested_at=utcnow(),
+    )
+
+
+def lost(*, db: Session, stale_after_s: float) -> list[tuple[str, int]]:
+    """(job id, tournament id) of jobs that look lost: running without a heartbeat for
+    ``stale_after_s``, or queued for longer than that (a broker restart drops its queue)."""
+    cutoff = utcnow() - timedelta(seconds=stale_after_s)
+    rows = db.execute(
+        select(Job.id, Job.tournament_id)
+        .where(
+            (
+                (Job.status.in_((JobStatus.RUNNING, JobStatus.RETRYING)))
+                & (Job.heartbeat_at < cutoff)
+            )
+            | ((Job.status == JobStatus.QUEUED) & (Job.requested_at < cutoff))
+        )
+        .order_by(Job.requested_at)
+    ).all()
+    return [(job_id, tournament_id) for job_id, tournament_id in rows]
 
 
 def status(*, db: Session, tournament_id: int, task_id: str) -> GenerationStatus:

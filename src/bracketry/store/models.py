@@ -165,6 +165,7 @@ class Job(Base):
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     queue_wait_ms: Mapped[float | None] = mapped_column(Float)
     engine_ms: Mapped[float | None] = mapped_column(Float)
     db_write_ms: Mapped[float | None] = mapped_column(Float)

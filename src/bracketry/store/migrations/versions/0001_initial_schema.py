@@ -120,6 +120,7 @@ def upgrade() -> None:
         sa.Column("requested_at", bracketry.store.types.UtcDateTime(timezone=True), nullable=False),
         sa.Column("started_at", bracketry.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("finished_at", bracketry.store.types.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", bracketry.store.types.UtcDateTime(timezone=True), nullable=True),
         sa.Column("queue_wait_ms", sa.Float(), nullable=True),
         sa.Column("engine_ms", sa.Float(), nullable=True),
         sa.Column("db_write_ms", sa.Float(), nullable=True),
