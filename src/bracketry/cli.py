@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bracketry import logs
 from bracketry.schemas.scenario import MAX_SCENARIO_PLAYERS, ScenarioCreate
 from bracketry.service import auth, jobs, rankings, scenario, simulation, tournaments
 from bracketry.service.errors import ServiceError
@@ -35,11 +36,35 @@ def serve(
     from bracketry.api.app import create_app
 
     settings = get_settings()
+    logs.configure()
     host, port = host or settings.host, port or settings.port
     console.print(
         f"bracketry on http://{host}:{port} (docs: /docs) — database {settings.database_url}"
     )
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 2,
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+) -> None:
+    """Run a Celery worker on the generation queue (needs BRACKETRY_BROKER_URL)."""
+    from bracketry.jobs.worker import worker_app
+
+    settings = get_settings()
+    if not settings.broker_url:
+        _fail("set BRACKETRY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker")
+    worker_app().worker_main(
+        [
+            "worker",
+            "-Q",
+            settings.queue_name,
+            "--pool=prefork",
+            f"--concurrency={concurrency}",
+            f"--loglevel={loglevel}",
+        ]
+    )
 
 
 @app.command()

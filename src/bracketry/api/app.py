@@ -10,7 +10,8 @@ from fastapi import FastAPI
 
 from bracketry import __version__
 from bracketry.api import errors, health, ops, sessions, tournaments
-from bracketry.api.context import AppContext
+from bracketry.api.context import AppContext, WorkerQueue
+from bracketry.jobs.celery_queue import CeleryQueue
 from bracketry.jobs.inprocess import InProcessQueue
 from bracketry.service import auth
 from bracketry.settings import Settings, get_settings
@@ -46,15 +47,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             print(f"bracketry admin token (shown once, stored hashed): {fresh}", flush=True)
         elif not settings.admin_token:
             print("admin token: set at first run; `bracketry admin-token --reset` issues a new one")
-        queue = InProcessQueue(database, settings.worker_threads)
+        queue: WorkerQueue
+        if settings.broker_url:
+            queue = CeleryQueue(settings)
+        else:
+            in_process = queue = InProcessQueue(database, settings.worker_threads)
+            resumed = in_process.recover()
+            if resumed:
+                log.warning("resumed %d unfinished generation job(s): %s", len(resumed), resumed)
         app.state.context = AppContext(settings, database, queue, stored)
-        resumed = queue.recover()
-        if resumed:
-            log.warning("resumed %d unfinished generation job(s): %s", len(resumed), resumed)
         try:
             yield
         finally:
-            queue.shutdown(wait=True)
+            if isinstance(queue, InProcessQueue):
+                queue.shutdown(wait=True)
             database.dispose()
 
     app = FastAPI(

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from bracketry.service import jobs
 from bracketry.settings import Settings
 from bracketry.store.database import Database
+
+
+class WorkerQueue(jobs.JobQueue, Protocol):
+    """A job queue that can also say whether its broker and workers are there."""
+
+    def readiness(self) -> dict[str, Any]:
+        """``{"broker": str, "workers": [names]}``."""
 
 
 @dataclass
@@ -15,5 +23,5 @@ class AppContext:
 
     settings: Settings
     database: Database
-    queue: jobs.JobQueue
+    queue: WorkerQueue
     admin_hash: str | None

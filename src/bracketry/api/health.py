@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -18,13 +20,23 @@ def live() -> dict[str, str]:
 
 
 @router.get("/ready", response_model=None)
-def ready(ctx: Context) -> dict[str, str] | JSONResponse:
-    """The database answers; the worker is the in-process one."""
+def ready(ctx: Context) -> dict[str, Any] | JSONResponse:
+    """The database answers, the broker is reachable and at least one worker is up.
+
+    The worker check is cached (``BRACKETRY_WORKER_CHECK_TTL_S``) so this costs no broker
+    round trip on most calls.
+    """
+    report: dict[str, Any] = {"database": ctx.database.dialect}
     try:
         with ctx.database.read() as db:
             db.execute(text("SELECT 1"))
     except Exception as error:  # any failure to reach the database means not ready
-        return JSONResponse(
-            {"status": "unavailable", "database": str(error)[:200]}, status_code=503
-        )
-    return {"status": "ok", "database": ctx.database.dialect, "worker": "in-process"}
+        report["database"] = f"unreachable: {type(error).__name__}"
+    report.update(ctx.queue.readiness())
+    healthy = (
+        not report["database"].startswith("unreachable")
+        and not str(report["broker"]).startswith("unreachable")
+        and bool(report["workers"])
+    )
+    report["status"] = "ok" if healthy else "unavailable"
+    return report if healthy else JSONResponse(report, status_code=503)

@@ -40,6 +40,10 @@ class InProcessQueue:
             self.submit(job_id=job_id, tournament_id=tournament_id)
         return [job_id for job_id, _ in pending]
 
+    def readiness(self) -> dict[str, object]:
+        """The worker is this process."""
+        return {"broker": "none (in-process worker)", "workers": ["in-process"]}
+
     def idle(self) -> bool:
         """True when no job is queued or running here."""
         return not self._futures

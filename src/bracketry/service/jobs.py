@@ -312,22 +312,39 @@ def _new_job(tournament_id: int, simulation_mode: str, seed: int) -> Job:
     )
 
 
-def lost(*, db: Session, stale_after_s: float) -> list[tuple[str, int]]:
-    """(job id, tournament id) of jobs that look lost: running without a heartbeat for
-    ``stale_after_s``, or queued for longer than that (a broker restart drops its queue)."""
-    cutoff = utcnow() - timedelta(seconds=stale_after_s)
-    rows = db.execute(
-        select(Job.id, Job.tournament_id)
-        .where(
-            (
-                (Job.status.in_((JobStatus.RUNNING, JobStatus.RETRYING)))
-                & (Job.heartbeat_at < cutoff)
+def claim_lost(
+    *, database: Database, stale_after_s: float, include_queued: bool
+) -> list[tuple[str, int]]:
+    """(job id, tournament id) of jobs that look lost, claimed for re-enqueueing.
+
+    Running jobs whose heartbeat is older than ``stale_after_s`` are lost (their worker
+    died); with ``include_queued`` so are jobs queued for longer than that (a broker restart
+    drops its queue). Claiming refreshes their heartbeat / request time, so other sweepers
+    leave them alone for another ``stale_after_s``.
+    """
+    now = utcnow()
+    cutoff = now - timedelta(seconds=stale_after_s)
+    lost_running = (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < cutoff)
+    lost_queued = (Job.status == JobStatus.QUEUED) & (Job.requested_at < cutoff)
+    with database.write() as db:
+        rows = (
+            db.execute(
+                select(Job)
+                .where(lost_running | lost_queued if include_queued else lost_running)
+                .order_by(Job.requested_at)
+                .with_for_update(skip_locked=True)
             )
-            | ((Job.status == JobStatus.QUEUED) & (Job.requested_at < cutoff))
+            .scalars()
+            .all()
         )
-        .order_by(Job.requested_at)
-    ).all()
-    return [(job_id, tournament_id) for job_id, tournament_id in rows]
+        for job in rows:
+            job.heartbeat_at = now
+        return [(job.id, job.tournament_id) for job in rows]
+
+
+def give_up(*, database: Database, job_id: str, reason: str) -> None:
+    """Fail a job whose transient failures outlasted its retries."""
+    _finish(database, job_id, error=f"gave up after retries: {reason}"[:2000])
 
 
 def status(*, db: Session, tournament_id: int, task_id: str) -> GenerationStatus:
