@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,7 +42,7 @@ def _pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
-def _service_missing(what: str, error: Exception) -> None:
+def service_missing(what: str, error: Exception) -> None:
     message = f"{what} is not reachable: {error}"
     if os.environ.get("CI") == "true":
         pytest.fail(f"{message} (required under CI=true)")
@@ -55,12 +56,23 @@ def pg_template() -> Iterator[str]:
     try:
         _pg_admin(f"CREATE DATABASE {name}")
     except Exception as error:
-        _service_missing(f"PostgreSQL at {PG_SERVER}", error)
+        service_missing(f"PostgreSQL at {PG_SERVER}", error)
     database = Database(f"{PG_SERVER}/{name}")
     upgrade(database.engine)
     database.dispose()
     yield name
     _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def fresh_pg_database(template: str) -> Iterator[str]:
+    """A new PostgreSQL database copied from ``template``; dropped afterwards."""
+    name = f"bracketry_test_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -69,11 +81,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'bracketry.db'}"
         return
-    template = request.getfixturevalue("pg_template")
-    name = f"bracketry_test_{uuid.uuid4().hex[:12]}"
-    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
-    yield f"{PG_SERVER}/{name}"
-    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with fresh_pg_database(request.getfixturevalue("pg_template")) as url:
+        yield url
 
 
 @pytest.fixture

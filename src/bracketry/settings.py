@@ -29,7 +29,9 @@ class Settings(BaseSettings):
         None, description="Celery broker (e.g. redis://127.0.0.1:6379/0); unset: in-process worker."
     )
     queue_name: str = Field("tournaments", min_length=1, description="Celery queue of generation.")
-    task_rate_limit: str | None = Field("10/m", description="Celery rate limit per worker.")
+    task_rate_limit: str | None = Field(
+        "10/m", description="Celery rate limit per worker (empty: none)."
+    )
     task_max_retries: int = Field(2, ge=0, description="Retries of a transient failure.")
     task_retry_delay_s: float = Field(30.0, ge=0, description="Delay before each retry.")
     heartbeat_interval_s: float = Field(2.0, gt=0, description="How often a running job beats.")

@@ -6,11 +6,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from bracketry.schemas.enrollment import ENROLLMENT_TAGS
 from bracketry.service.errors import ServiceError, Unauthorized
+
+SKIPPED_LOCATION_PARTS = frozenset({"body", "query", "path", "header"}) | ENROLLMENT_TAGS
 
 
 def _field(location: tuple[object, ...]) -> str:
-    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
+    parts = [str(p) for p in location if p not in SKIPPED_LOCATION_PARTS]
     return ".".join(parts) or "body"
 
 

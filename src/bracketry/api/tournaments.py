@@ -11,9 +11,9 @@ from bracketry.api.params import Offset, TaskId, TournamentId, limit_param
 from bracketry.schemas.enrollment import (
     MAX_BATCH,
     EnrollmentBatch,
-    EnrollmentCreate,
     EnrollmentOutcome,
     EnrollmentPage,
+    EnrollmentRequest,
 )
 from bracketry.schemas.job import GenerationAccepted, GenerationCreate, GenerationStatus, JobStatus
 from bracketry.schemas.ranking import RankingOutcome, RankingPage
@@ -67,7 +67,7 @@ def change_status(
 @router.post("/{tournament_id}/enrollments", status_code=201, dependencies=[Admin])
 def enroll(
     tournament_id: TournamentId,
-    body: Annotated[EnrollmentBatch | EnrollmentCreate, Body()],
+    body: Annotated[EnrollmentRequest, Body()],
     db: WriteDb,
 ) -> EnrollmentOutcome:
     """Enroll one player or a list of up to 100,000 in one set-based write."""

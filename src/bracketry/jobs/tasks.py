@@ -37,7 +37,7 @@ def register(app: Celery, settings: Settings) -> Task:
         bind=True,
         acks_late=True,
         reject_on_worker_lost=True,
-        rate_limit=settings.task_rate_limit,
+        rate_limit=settings.task_rate_limit or None,
         max_retries=settings.task_max_retries,
         default_retry_delay=settings.task_retry_delay_s,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 MAX_BATCH = 100_000
 MAX_ID = 2**31 - 1
@@ -31,6 +33,22 @@ class EnrollmentBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     players: list[EnrollmentCreate] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+def _body_kind(body: Any) -> str:
+    if isinstance(body, EnrollmentBatch) or (isinstance(body, dict) and "players" in body):
+        return "batch"
+    return "single"
+
+
+ENROLLMENT_TAGS = frozenset({"batch", "single"})
+"""Names the enrollment body's union adds to error locations (dropped when naming a field)."""
+
+EnrollmentRequest = Annotated[
+    Annotated[EnrollmentBatch, Tag("batch")] | Annotated[EnrollmentCreate, Tag("single")],
+    Discriminator(_body_kind),
+]
+"""One entry, or ``{"players": [...]}``; told apart by the ``players`` key."""
 
 
 class EnrollmentOutcome(BaseModel):

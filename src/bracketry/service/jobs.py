@@ -315,17 +315,19 @@ def _new_job(tournament_id: int, simulation_mode: str, seed: int) -> Job:
 def claim_lost(
     *, database: Database, stale_after_s: float, include_queued: bool
 ) -> list[tuple[str, int]]:
-    """(job id, tournament id) of jobs that look lost, claimed for re-enqueueing.
+    """(job id, tournament id) of jobs that look lost, put back to ``queued`` for re-enqueueing.
 
     Running jobs whose heartbeat is older than ``stale_after_s`` are lost (their worker
     died); with ``include_queued`` so are jobs queued for longer than that (a broker restart
-    drops its queue). Claiming refreshes their heartbeat / request time, so other sweepers
-    leave them alone for another ``stale_after_s``.
+    drops its queue). Claiming stamps the heartbeat, so other sweepers leave the job alone
+    for another ``stale_after_s``.
     """
     now = utcnow()
     cutoff = now - timedelta(seconds=stale_after_s)
     lost_running = (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < cutoff)
-    lost_queued = (Job.status == JobStatus.QUEUED) & (Job.requested_at < cutoff)
+    lost_queued = (Job.status == JobStatus.QUEUED) & (
+        func.coalesce(Job.heartbeat_at, Job.requested_at) < cutoff
+    )
     with database.write() as db:
         rows = (
             db.execute(
@@ -338,6 +340,7 @@ def claim_lost(
             .all()
         )
         for job in rows:
+            job.status = JobStatus.QUEUED
             job.heartbeat_at = now
         return [(job.id, job.tournament_id) for job in rows]
 

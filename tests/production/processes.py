@@ -1,0 +1,160 @@
+"""Real processes for production-path tests: the API (uvicorn), Celery workers, a Redis."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bracketry.settings import Settings
+
+START_TIMEOUT_S = 30.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The process environment that carries ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRACKETRY_")}
+    for name, value in settings.model_dump().items():
+        env[f"BRACKETRY_{name.upper()}"] = "" if value is None else str(value)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@dataclass
+class Process:
+    """A child process in its own process group, with its output in a log file."""
+
+    name: str
+    args: list[str]
+    env: dict[str, str]
+    log: Path
+    popen: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    def start(self) -> Process:
+        """Start it (output appended to the log)."""
+        out = self.log.open("ab")
+        self.popen = subprocess.Popen(
+            self.args, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        out.close()
+        return self
+
+    def alive(self) -> bool:
+        """True while it runs."""
+        return self.popen is not None and self.popen.poll() is None
+
+    def kill_hard(self) -> None:
+        """SIGKILL to the whole process group (the worker and its pool children)."""
+        if self.popen is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=10)
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL if it does not end in 20 s."""
+        if not self.alive():
+            return
+        assert self.popen is not None
+        os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill_hard()
+
+    def output(self) -> str:
+        """What it printed so far."""
+        return self.log.read_text(errors="replace") if self.log.exists() else ""
+
+
+def cli(*args: str) -> list[str]:
+    """The argv of ``bracketry ARGS`` in this interpreter."""
+    return [sys.executable, "-m", "bracketry.cli", *args]
+
+
+def start_api(settings: Settings, folder: Path) -> tuple[Process, str]:
+    """``bracketry serve`` on a free port; returns it and its base URL once it answers."""
+    port = free_port()
+    api = Process(
+        "api", cli("serve", "--port", str(port)), environment(settings), folder / "api.log"
+    )
+    api.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
+                return api, base
+        except httpx.HTTPError:
+            pass
+        if not api.alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the API did not start:\n{api.output()[-3000:]}")
+        time.sleep(0.1)
+
+
+def start_worker(settings: Settings, folder: Path, name: str, concurrency: int = 2) -> Process:
+    """``bracketry worker`` with ``concurrency`` processes; returns once it is ready."""
+    log = folder / f"{name}.log"
+    worker = Process(
+        name, cli("worker", "--concurrency", str(concurrency)), environment(settings), log
+    )
+    worker.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while " ready." not in worker.output():
+        if not worker.alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"worker {name} did not start:\n{worker.output()[-3000:]}")
+        time.sleep(0.1)
+    return worker
+
+
+def start_redis(folder: Path, port: int) -> Process:
+    """A private Redis (no persistence) on ``port``; returns once it answers."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed")
+    redis = Process(
+        "redis",
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        dict(os.environ),
+        folder / f"redis-{port}.log",
+    )
+    redis.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return redis
+        except OSError:
+            pass
+        if not redis.alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"redis did not start:\n{redis.output()[-2000:]}")
+        time.sleep(0.05)
