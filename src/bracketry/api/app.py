@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from bracketry import __version__
-from bracketry.api import errors, health, ops, sessions, tournaments
+from bracketry.api import errors, health, metrics, ops, sessions, tournaments
 from bracketry.api.context import AppContext, WorkerQueue
 from bracketry.jobs.celery_queue import CeleryQueue
 from bracketry.jobs.inprocess import InProcessQueue
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    metrics.install(app)
     app.include_router(health.router)
     for router in (ops.router, tournaments.router, sessions.router):
         app.include_router(router, prefix=API_PREFIX)

@@ -396,3 +396,21 @@ def unfinished(*, db: Session) -> list[str]:
             select(Job.id).where(Job.status.in_(ACTIVE)).order_by(Job.requested_at)
         ).scalars()
     )
+
+
+PHASES = ("queue_wait_ms", "engine_ms", "db_write_ms", "simulation_ms", "total_ms")
+
+
+def figures(*, db: Session) -> tuple[dict[str, int], dict[str, list[float]], int]:
+    """Jobs by status, each phase's durations of finished jobs, and sessions written."""
+    by_status = {status.value: 0 for status in JobStatus}
+    for status_, count in db.execute(select(Job.status, func.count()).group_by(Job.status)).all():
+        by_status[status_] = count
+    rows = db.execute(
+        select(*(getattr(Job, phase) for phase in PHASES), Job.sessions_count).where(
+            Job.status == JobStatus.DONE
+        )
+    ).all()
+    durations = {phase: [r[i] for r in rows if r[i] is not None] for i, phase in enumerate(PHASES)}
+    written = sum(r[-1] or 0 for r in rows)
+    return by_status, durations, written

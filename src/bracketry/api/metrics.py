@@ -1,0 +1,88 @@
+"""Prometheus metrics: HTTP latency from this process, job figures from the job table.
+
+Job figures are read from the database at scrape time, so they cover every worker
+process and machine, not only this one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterator
+
+import numpy as np
+from fastapi import APIRouter, FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.registry import Collector
+
+from bracketry.api.context import AppContext
+from bracketry.service import jobs
+
+PHASE_BUCKETS_MS = (1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000)
+
+
+class JobCollector(Collector):
+    """Jobs by status, phase-duration histograms and sessions written, from the database."""
+
+    def __init__(self, context: Callable[[], AppContext | None]) -> None:
+        self._context = context
+
+    def collect(self) -> Iterator[GaugeMetricFamily | HistogramMetricFamily | CounterMetricFamily]:
+        ctx = self._context()
+        if ctx is None:
+            return
+        with ctx.database.read() as db:
+            by_status, durations, written = jobs.figures(db=db)
+        gauge = GaugeMetricFamily("bracketry_jobs", "Generation jobs by status.", labels=["status"])
+        for status, count in by_status.items():
+            gauge.add_metric([status], count)
+        yield gauge
+        histogram = HistogramMetricFamily(
+            "bracketry_job_phase_ms",
+            "Duration of each phase of finished jobs (ms).",
+            labels=["phase"],
+        )
+        for phase, values in durations.items():
+            data = np.asarray(values, dtype=float)
+            buckets = [(str(b), float((data <= b).sum())) for b in PHASE_BUCKETS_MS]
+            buckets.append(("+Inf", float(data.size)))
+            histogram.add_metric([phase], buckets, sum_value=float(data.sum()))
+        yield histogram
+        yield CounterMetricFamily(
+            "bracketry_sessions_written",
+            "Sessions written by finished generation jobs.",
+            value=written,
+        )
+
+
+def install(app: FastAPI) -> None:
+    """Add ``/metrics`` and the HTTP latency middleware to ``app``."""
+    registry = CollectorRegistry()
+    latency = Histogram(
+        "bracketry_http_request_seconds",
+        "HTTP request latency.",
+        ["method", "route", "status"],
+        registry=registry,
+    )
+    registry.register(JobCollector(lambda: getattr(app.state, "context", None)))
+
+    @app.middleware("http")
+    async def measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        latency.labels(request.method, path, str(response.status_code)).observe(
+            time.perf_counter() - start
+        )
+        return response
+
+    router = APIRouter(tags=["health"])
+
+    @router.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(router)
