@@ -83,3 +83,70 @@ def all_rankings(http: httpx.Client, tournament_id: int) -> list[dict]:
         items.extend(body["items"])
         offset = body["next_offset"]
     return items
+
+
+def get_tournament(http: httpx.Client, tournament_id: int) -> dict:
+    """The tournament as GET answers it."""
+    answer = http.get(f"{API}/tournaments/{tournament_id}")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def create_draft_tournament(http: httpx.Client, name: str = "Draft cup", **config: Any) -> int:
+    """A new knockout tournament left in DRAFT; returns its id."""
+    created = http.post(f"{API}/tournaments", json={"name": name, "config": config})
+    assert created.status_code == 201, created.text
+    return created.json()["id"]
+
+
+def change_status(http: httpx.Client, tournament_id: int, target: str) -> httpx.Response:
+    """POST a status change (the answer is returned unchecked)."""
+    return http.post(f"{API}/tournaments/{tournament_id}/status", json={"status": target})
+
+
+def closed_tournament(http: httpx.Client, players: int, **config: Any) -> int:
+    """A tournament with ``players`` enrolled (player i is seed i) and enrollment closed."""
+    tournament_id = create_open_tournament(http, **config)
+    enroll_players(http, tournament_id, players)
+    close_enrollment(http, tournament_id)
+    return tournament_id
+
+
+def generate_now(http: httpx.Client, tournament_id: int, **options: Any) -> dict:
+    """Generate the sessions of a closed tournament below the async threshold."""
+    answer = http.post(f"{API}/tournaments/{tournament_id}/generate-sessions", json=options or None)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["task_id"] == "sync-done", body
+    return body
+
+
+def player_ids_by_name(http: httpx.Client, tournament_id: int) -> dict[str, int]:
+    """Name → player id of every enrolled player."""
+    answer = http.get(f"{API}/tournaments/{tournament_id}/enrollments", params={"limit": 100_000})
+    assert answer.status_code == 200, answer.text
+    return {item["name"]: item["player_id"] for item in answer.json()["items"]}
+
+
+def session_at(sessions: list[dict], round_: int, number: int, side: str = "main") -> dict:
+    """The session at (side, round, number)."""
+    found = [s for s in sessions if (s["side"], s["round"], s["number"]) == (side, round_, number)]
+    assert len(found) == 1, f"{len(found)} sessions at {side} round {round_} number {number}"
+    return found[0]
+
+
+def assert_error(
+    answer: httpx.Response, status_code: int, *fragments: str, field: str | None = None
+) -> dict:
+    """Check an error answer: its status, a JSON body with a string ``detail`` and a ``field``
+    key, each ``fragment`` in the detail and, when given, the exact ``field``."""
+    assert answer.status_code == status_code, f"{answer.status_code}: {answer.text}"
+    assert answer.headers["content-type"].startswith("application/json")
+    body = answer.json()
+    assert isinstance(body.get("detail"), str), body
+    assert "field" in body, body
+    for fragment in fragments:
+        assert fragment in body["detail"], f"{fragment!r} not in {body['detail']!r}"
+    if field is not None:
+        assert body["field"] == field, body
+    return body

@@ -389,13 +389,12 @@ def status(*, db: Session, tournament_id: int, task_id: str) -> GenerationStatus
     )
 
 
-def unfinished(*, db: Session) -> list[str]:
-    """Ids of jobs left queued or running (by a stopped server), oldest first."""
-    return list(
-        db.execute(
-            select(Job.id).where(Job.status.in_(ACTIVE)).order_by(Job.requested_at)
-        ).scalars()
-    )
+def unfinished(*, db: Session) -> list[tuple[str, int]]:
+    """(job id, tournament id) of jobs left queued or running by a stopped server, oldest first."""
+    rows = db.execute(
+        select(Job.id, Job.tournament_id).where(Job.status.in_(ACTIVE)).order_by(Job.requested_at)
+    ).all()
+    return [(job_id, tournament_id) for job_id, tournament_id in rows]
 
 
 PHASES = ("queue_wait_ms", "engine_ms", "db_write_ms", "simulation_ms", "total_ms")
