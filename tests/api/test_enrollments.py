@@ -372,3 +372,44 @@ def test_explicit_seed_beyond_player_count_blocks_generation(client: TestClient)
     listed = {i["name"]: i for i in enrollments(client, tournament_id)["items"]}
     assert listed["B"]["seed"] == 10
     assert len(all_sessions(client, tournament_id)) == 16  # 15 + third place
+
+
+def test_enrollments_list_while_requested_seeds_are_not_settled_yet(client: TestClient) -> None:
+    tournament_id = create_open_tournament(client)
+    players = [{"name": "Late top seed", "seed": 4}, {"name": "B", "rating": 1500}]
+    assert (
+        client.post(
+            f"{API}/tournaments/{tournament_id}/enrollments", json={"players": players}
+        ).status_code
+        == 201
+    )
+    page = client.get(f"{API}/tournaments/{tournament_id}/enrollments").json()
+    assert page["seeding_issue"] == "seed 4 is outside 1..2 (the player count)"
+    assert [(i["name"], i["seed"], i["requested_seed"]) for i in page["items"]] == [
+        ("Late top seed", None, 4),
+        ("B", None, None),
+    ]
+    more = [{"name": "C"}, {"name": "D", "rating": 1600}]
+    assert (
+        client.post(
+            f"{API}/tournaments/{tournament_id}/enrollments", json={"players": more}
+        ).status_code
+        == 201
+    )
+    settled = client.get(f"{API}/tournaments/{tournament_id}/enrollments").json()
+    assert settled["seeding_issue"] is None
+    assert [(i["name"], i["seed"]) for i in settled["items"]] == [
+        ("D", 1),
+        ("B", 2),
+        ("C", 3),
+        ("Late top seed", 4),
+    ]
+
+
+def test_a_seed_above_the_capacity_is_refused(client: TestClient) -> None:
+    tournament_id = create_open_tournament(client, max_players=16)
+    refused = client.post(
+        f"{API}/tournaments/{tournament_id}/enrollments", json={"name": "Too far", "seed": 17}
+    )
+    assert_error(refused, 422, "seed 17", "max_players 16", field="players[0].seed")
+    assert client.get(f"{API}/tournaments/{tournament_id}").json()["enrolled_count"] == 0

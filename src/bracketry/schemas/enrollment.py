@@ -66,13 +66,14 @@ class EnrollmentRead(BaseModel):
     name: str
     rating: float | None
     requested_seed: int | None
-    seed: int
+    seed: int | None = Field(description="Null while requested seeds cannot all be honoured yet.")
     position: int
 
 
 class EnrollmentPage(BaseModel):
-    """One page of enrollments, in seed order."""
+    """One page of enrollments, in seed order (enrollment order when seeds are not settled)."""
 
     items: list[EnrollmentRead]
     total: int
     next_offset: int | None
+    seeding_issue: str | None = None

@@ -99,6 +99,12 @@ def enroll_columns(
             field="players",
         )
     explicit = seeds != NO_SEED
+    if capacity is not None and (seeds > capacity).any():
+        index = int(np.flatnonzero(seeds > capacity)[0])
+        raise Invalid(
+            f"seed {int(seeds[index])} is above max_players {capacity}",
+            field=f"players[{index}].seed",
+        )
     repeat = _first_repeat(seeds[explicit])
     if repeat is not None:
         index = int(np.flatnonzero(explicit)[repeat])
@@ -169,65 +175,63 @@ def _nullable_int(values: np.ndarray, present: np.ndarray) -> list[int | None]:
     return column.tolist()
 
 
-def seeded_entries(
-    *, db: Session, tournament: Tournament
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(player ids, ratings, seeds) in enrollment order; seeds by :func:`assign_seeds`."""
+def _entries(db: Session, tournament_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(player ids, requested seeds, ratings) in enrollment order."""
     rows = fetch_rows(
         db.connection(),
         "SELECT player_id, requested_seed, rating FROM enrollments "
         "WHERE tournament_id = ? ORDER BY position",
-        (tournament.id,),
+        (tournament_id,),
     )
-    if not rows:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty.astype(float), empty
-    ids, requested, ratings = zip(*rows, strict=True)
-    ids_arr = np.array(ids, dtype=np.int64)
-    requested_arr = np.array([r or NO_SEED for r in requested], dtype=np.int64)
-    ratings_arr = np.array([np.nan if r is None else r for r in ratings], dtype=np.float64)
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    requested = np.array([r[1] or NO_SEED for r in rows], dtype=np.int64)
+    ratings = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64)
+    return ids, requested, ratings
+
+
+def seeded_entries(
+    *, db: Session, tournament: Tournament
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(player ids, ratings, seeds) in enrollment order; seeds by :func:`assign_seeds`."""
+    ids, requested, ratings = _entries(db, tournament.id)
     try:
-        seeds = assign_seeds(requested_arr, ratings_arr)
+        seeds = assign_seeds(requested, ratings)
     except SeedingError as error:
         raise Conflict(str(error), field=error.field) from error
-    return ids_arr, ratings_arr, seeds
+    return ids, ratings, seeds
 
 
 def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> EnrollmentPage:
-    """Enrolled players in seed order, with the seeds the rules give them now."""
-    tournament = db.get(Tournament, tournament_id)
-    if tournament is None:
+    """Enrolled players in seed order, with the seeds the rules give them now.
+
+    While requested seeds cannot all be honoured yet (seed 8 with 5 players enrolled),
+    ``seed`` is null, the page is in enrollment order and ``seeding_issue`` says why.
+    """
+    if db.get(Tournament, tournament_id) is None:
         raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
-    ids, ratings, seeds = seeded_entries(db=db, tournament=tournament)
-    order = np.argsort(seeds, kind="stable")[offset : offset + limit]
-    page_ids = ids[order].tolist()
-    players = (
-        {p.id: p for p in db.execute(select(Player).where(Player.id.in_(page_ids))).scalars()}
-        if page_ids
-        else {}
-    )
-    requested = (
-        dict(
-            db.execute(
-                select(Enrollment.player_id, Enrollment.requested_seed).where(
-                    Enrollment.tournament_id == tournament_id, Enrollment.player_id.in_(page_ids)
-                )
-            ).all()
-        )
-        if page_ids
-        else {}
+    ids, requested, ratings = _entries(db, tournament_id)
+    issue: str | None = None
+    try:
+        seeds: np.ndarray | None = assign_seeds(requested, ratings)
+        order = np.argsort(seeds, kind="stable")
+    except SeedingError as error:
+        seeds, issue = None, str(error)
+        order = np.arange(ids.size)
+    order = order[offset : offset + limit]
+    names = dict(
+        db.execute(select(Player.id, Player.name).where(Player.id.in_(ids[order].tolist()))).all()
     )
     items = [
         EnrollmentRead(
             player_id=int(ids[i]),
-            name=players[int(ids[i])].name,
+            name=names[int(ids[i])],
             rating=None if np.isnan(ratings[i]) else float(ratings[i]),
-            requested_seed=requested.get(int(ids[i])),
-            seed=int(seeds[i]),
+            requested_seed=int(requested[i]) if requested[i] != NO_SEED else None,
+            seed=None if seeds is None else int(seeds[i]),
             position=int(i),
         )
         for i in order.tolist()
     ]
     total = int(ids.size)
     next_offset = offset + len(items) if offset + len(items) < total else None
-    return EnrollmentPage(items=items, total=total, next_offset=next_offset)
+    return EnrollmentPage(items=items, total=total, next_offset=next_offset, seeding_issue=issue)
