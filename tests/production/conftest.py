@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,14 @@ import pytest
 from bracketry.settings import Settings
 from bracketry.store.database import Database
 from tests.conftest import ADMIN_TOKEN, AUTH, fresh_pg_database, service_missing
-from tests.production.processes import Process, free_port, start_api, start_redis, start_worker
+from tests.production.processes import (
+    PrivatePostgres,
+    Process,
+    free_port,
+    start_api,
+    start_redis,
+    start_worker,
+)
 
 
 @pytest.fixture
@@ -110,3 +118,15 @@ def cluster(prod_settings: Settings, tmp_path: Path) -> Iterator[Cluster]:
     group = Cluster(prod_settings, tmp_path)
     yield group
     group.stop()
+
+
+@pytest.fixture
+def private_pg() -> Iterator[PrivatePostgres]:
+    """A PostgreSQL cluster of this test's own (so restarting it disturbs nobody)."""
+    try:
+        server = PrivatePostgres()
+        server.start()
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as error:
+        service_missing("a private PostgreSQL cluster", error)
+    yield server
+    server.destroy()

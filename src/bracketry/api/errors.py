@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bracketry.schemas.enrollment import ENROLLMENT_TAGS
 from bracketry.service.errors import ServiceError, Unauthorized
+
+log = logging.getLogger(__name__)
 
 SKIPPED_LOCATION_PARTS = frozenset({"body", "query", "path", "header"}) | ENROLLMENT_TAGS
 
@@ -27,6 +32,19 @@ def install(app: FastAPI) -> None:
             {"detail": error.message, "field": error.field},
             status_code=error.status_code,
             headers=headers,
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def database_unreachable(_request: Request, error: Exception) -> JSONResponse:
+        log.warning("database unreachable: %s", type(error).__name__)
+        return JSONResponse(
+            {
+                "detail": "the database is unreachable; nothing was changed, try again shortly",
+                "field": None,
+            },
+            status_code=503,
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(RequestValidationError)

@@ -313,18 +313,22 @@ def _new_job(tournament_id: int, simulation_mode: str, seed: int) -> Job:
 
 
 def claim_lost(
-    *, database: Database, stale_after_s: float, include_queued: bool
+    *, database: Database, stale_after_s: float, include_queued: bool, retry_grace_s: float = 0.0
 ) -> list[tuple[str, int]]:
     """(job id, tournament id) of jobs that look lost, put back to ``queued`` for re-enqueueing.
 
     Running jobs whose heartbeat is older than ``stale_after_s`` are lost (their worker
-    died); with ``include_queued`` so are jobs queued for longer than that (a broker restart
-    drops its queue). Claiming stamps the heartbeat, so other sweepers leave the job alone
-    for another ``stale_after_s``.
+    died), and so are retrying ones silent for ``retry_grace_s`` longer (their retry never
+    came, or its worker died too); with ``include_queued`` so are jobs queued for longer
+    than that (a broker restart drops its queue). Claiming stamps the heartbeat, so other
+    sweepers leave the job alone for another ``stale_after_s``.
     """
     now = utcnow()
     cutoff = now - timedelta(seconds=stale_after_s)
-    lost_running = (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < cutoff)
+    lost_running = ((Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < cutoff)) | (
+        (Job.status == JobStatus.RETRYING)
+        & (Job.heartbeat_at < cutoff - timedelta(seconds=retry_grace_s))
+    )
     lost_queued = (Job.status == JobStatus.QUEUED) & (
         func.coalesce(Job.heartbeat_at, Job.requested_at) < cutoff
     )
