@@ -14,15 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import socket
-import statistics
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import uvicorn
 
+from bench.http_lifecycle import measure
 from bracketry.api.app import create_app
 from bracketry.benchmark import engine_run, lifecycle_run
 from bracketry.settings import Settings
@@ -48,42 +47,11 @@ def http_lifecycle(folder: Path, runs: int) -> dict[str, object]:
     thread.start()
     while not server.started:
         time.sleep(0.01)
-    walls: list[float] = []
-    headers = {"Authorization": f"Bearer {TOKEN}"}
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", headers=headers) as http:
-        for seed in range(runs + 1):  # the first run warms up and is not counted
-            start = time.perf_counter()
-            launched = http.post(
-                "/tournaments/ops/run-scenario",
-                json={
-                    "player_count": 1024,
-                    "confirmed": True,
-                    "seed": seed,
-                    "simulation_mode": "auto",
-                },
-            ).json()
-            tid, task = launched["tournament_id"], launched["task_id"]
-            while http.get(f"/tournaments/{tid}/generation-status/{task}").json()["status"] not in (
-                "done",
-                "failed",
-            ):
-                time.sleep(0.005)
-            status = http.get(f"/tournaments/{tid}").json()["status"]
-            if status != "COMPLETED":
-                raise RuntimeError(f"tournament {tid} ended {status}")
-            if seed:
-                walls.append(time.perf_counter() - start)
-    server.should_exit = True
-    thread.join()
-    return {
-        "bench": "http_lifecycle",
-        "players": 1024,
-        "runs": runs,
-        "median_s": round(statistics.median(walls), 4),
-        "min_s": round(min(walls), 4),
-        "max_s": round(max(walls), 4),
-        "seed_system_s": 7.9,
-    }
+    try:
+        return measure(f"http://127.0.0.1:{port}", TOKEN, runs, "http_lifecycle")
+    finally:
+        server.should_exit = True
+        thread.join()
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ BACKENDS = ("sqlite", "postgresql")
 PG_SERVER = os.environ.get("BRACKETRY_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
 
 
-def _pg_admin(sql: str) -> None:
+def pg_admin(sql: str) -> None:
     """Run one statement outside a transaction on the server's maintenance database."""
     import psycopg
 
@@ -54,25 +54,25 @@ def pg_template() -> Iterator[str]:
     """A PostgreSQL database at the latest schema, to copy per test."""
     name = f"bracketry_tpl_{uuid.uuid4().hex[:12]}"
     try:
-        _pg_admin(f"CREATE DATABASE {name}")
+        pg_admin(f"CREATE DATABASE {name}")
     except Exception as error:
         service_missing(f"PostgreSQL at {PG_SERVER}", error)
     database = Database(f"{PG_SERVER}/{name}")
     upgrade(database.engine)
     database.dispose()
     yield name
-    _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @contextmanager
 def fresh_pg_database(template: str) -> Iterator[str]:
     """A new PostgreSQL database copied from ``template``; dropped afterwards."""
     name = f"bracketry_test_{uuid.uuid4().hex[:12]}"
-    _pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    pg_admin(f"CREATE DATABASE {name} TEMPLATE {template}")
     try:
         yield f"{PG_SERVER}/{name}"
     finally:
-        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(params=BACKENDS)

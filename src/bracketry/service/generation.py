@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.orm import Session
 
+from bracketry.engine.bracket import Bracket
 from bracketry.engine.formats import knockout
 from bracketry.engine.model import NO_PLAYER, SIDE_CODES, Outcome
 from bracketry.engine.play import initial_winner_slot
@@ -53,6 +54,48 @@ def _ids_or_none(values: np.ndarray, absent: int) -> list[int | None]:
     return column.tolist()
 
 
+MATCH_COLUMNS = (
+    "id",
+    "tournament_id",
+    "stage",
+    "side",
+    "round",
+    "number",
+    "entrant_a",
+    "entrant_b",
+    "winner_to",
+    "winner_slot",
+    "loser_to",
+    "loser_slot",
+)
+"""Columns of a match row as generation writes them."""
+
+
+def match_columns(
+    bracket: Bracket, *, ids: np.ndarray, tournament_id: int, player_ids: np.ndarray
+) -> tuple[object, ...]:
+    """The :data:`MATCH_COLUMNS` of ``bracket``: positions become ``ids``, player indexes
+    become ``player_ids`` (index ``i`` plays as ``player_ids[i]``), absent ones NULL."""
+    count = bracket.match_count
+    link = np.append(ids, -1)  # a NO_MATCH (-1) link reads the trailing -1
+    entrants = np.where(bracket.entrants == NO_PLAYER, -1, player_ids[bracket.entrants])
+    sides = np.array([s.value for s in SIDE_CODES], dtype=object)[bracket.side]
+    return (
+        ids,
+        [tournament_id] * count,
+        [STAGE] * count,
+        sides,
+        bracket.round,
+        bracket.number,
+        _ids_or_none(entrants[:, 0], -1),
+        _ids_or_none(entrants[:, 1], -1),
+        _ids_or_none(link[bracket.winner_to], -1),
+        bracket.winner_slot,
+        _ids_or_none(link[bracket.loser_to], -1),
+        bracket.loser_slot,
+    )
+
+
 def generate_sessions(*, db: Session, tournament: Tournament, clock: Stopwatch) -> Generated:
     """Build and store the bracket of a locked tournament; moves it to IN_PROGRESS.
 
@@ -65,46 +108,13 @@ def generate_sessions(*, db: Session, tournament: Tournament, clock: Stopwatch) 
         by_seed[seeds - 1] = player_ids
         options = knockout.KnockoutOptions(third_place=tournament.config.get("third_place", True))
         bracket = knockout.generate(int(player_ids.size), options)
-        entrant_ids = np.where(bracket.entrants == NO_PLAYER, -1, by_seed[bracket.entrants])
-        sides = np.array([s.value for s in SIDE_CODES], dtype=object)[bracket.side]
         bye_positions = np.flatnonzero(bracket.bye)
         bye_winner = initial_winner_slot(bracket)[bye_positions]
     with clock.window("db_write"):
         conn = db.connection()
         ids = allocate_ids(conn, Match.__table__, bracket.match_count)
-        link = np.append(ids, -1)  # a NO_MATCH (-1) link reads the trailing -1
-        count = insert_columns(
-            conn,
-            Match.__table__,
-            (
-                "id",
-                "tournament_id",
-                "stage",
-                "side",
-                "round",
-                "number",
-                "entrant_a",
-                "entrant_b",
-                "winner_to",
-                "winner_slot",
-                "loser_to",
-                "loser_slot",
-            ),
-            (
-                ids,
-                [tournament.id] * bracket.match_count,
-                [STAGE] * bracket.match_count,
-                sides.tolist(),
-                bracket.round,
-                bracket.number,
-                _ids_or_none(entrant_ids[:, 0], -1),
-                _ids_or_none(entrant_ids[:, 1], -1),
-                _ids_or_none(link[bracket.winner_to], -1),
-                bracket.winner_slot,
-                _ids_or_none(link[bracket.loser_to], -1),
-                bracket.loser_slot,
-            ),
-        )
+        columns = match_columns(bracket, ids=ids, tournament_id=tournament.id, player_ids=by_seed)
+        count = insert_columns(conn, Match.__table__, MATCH_COLUMNS, columns)
         write_results(
             conn,
             tournament_id=tournament.id,

@@ -74,19 +74,28 @@ class Player(Base):
 
 
 class Enrollment(Base):
-    """A player entered in a tournament; ``position`` is the enrollment order (0-based)."""
+    """A player entered in a tournament; ``position`` is the enrollment order (0-based).
+
+    Like the other bulk tables it has no foreign keys: the enrollment use case checks the
+    tournament (locked) and the players, and a per-row key check would double the cost of
+    writing a million entries.
+    """
 
     __tablename__ = "enrollments"
 
-    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"), primary_key=True)
-    player_id: Mapped[int] = mapped_column(ForeignKey("players.id"), primary_key=True)
+    tournament_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    player_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     requested_seed: Mapped[int | None] = mapped_column(Integer)
     rating: Mapped[float | None] = mapped_column(Float)
 
 
 class Match(Base):
-    """A match ("session"): its place in the bracket, its entrants and its links."""
+    """A match ("session"): its place in the bracket, its entrants and its links.
+
+    Written only by generation, which holds the tournament's lock; no foreign keys (see
+    :class:`Enrollment`).
+    """
 
     __tablename__ = "matches"
     __table_args__ = (
@@ -94,7 +103,7 @@ class Match(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"))
+    tournament_id: Mapped[int] = mapped_column(Integer)
     stage: Mapped[int] = mapped_column(SmallInteger)
     side: Mapped[str] = mapped_column(String(16))
     round: Mapped[int] = mapped_column(SmallInteger)

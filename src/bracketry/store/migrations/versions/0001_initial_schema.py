@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 18:46:09.507961
+Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa
@@ -26,6 +26,34 @@ def upgrade() -> None:
         sa.Column("from_match_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("match_id", "slot"),
         sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "enrollments",
+        sa.Column("tournament_id", sa.Integer(), nullable=False),
+        sa.Column("player_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("requested_seed", sa.Integer(), nullable=True),
+        sa.Column("rating", sa.Float(), nullable=True),
+        sa.PrimaryKeyConstraint("tournament_id", "player_id"),
+    )
+    op.create_table(
+        "matches",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("tournament_id", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.SmallInteger(), nullable=False),
+        sa.Column("side", sa.String(length=16), nullable=False),
+        sa.Column("round", sa.SmallInteger(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("entrant_a", sa.Integer(), nullable=True),
+        sa.Column("entrant_b", sa.Integer(), nullable=True),
+        sa.Column("winner_to", sa.Integer(), nullable=True),
+        sa.Column("winner_slot", sa.SmallInteger(), nullable=True),
+        sa.Column("loser_to", sa.Integer(), nullable=True),
+        sa.Column("loser_slot", sa.SmallInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(
+            "tournament_id", "stage", "side", "round", "number", name="uq_match_slot"
+        ),
     )
     op.create_table(
         "players",
@@ -92,23 +120,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_tournaments_status"), ["status"], unique=False)
 
     op.create_table(
-        "enrollments",
-        sa.Column("tournament_id", sa.Integer(), nullable=False),
-        sa.Column("player_id", sa.Integer(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("requested_seed", sa.Integer(), nullable=True),
-        sa.Column("rating", sa.Float(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["player_id"],
-            ["players.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["tournament_id"],
-            ["tournaments.id"],
-        ),
-        sa.PrimaryKeyConstraint("tournament_id", "player_id"),
-    )
-    op.create_table(
         "jobs",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("tournament_id", sa.Integer(), nullable=False),
@@ -140,29 +151,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_jobs_tournament_id"), ["tournament_id"], unique=False)
 
     op.create_table(
-        "matches",
-        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("tournament_id", sa.Integer(), nullable=False),
-        sa.Column("stage", sa.SmallInteger(), nullable=False),
-        sa.Column("side", sa.String(length=16), nullable=False),
-        sa.Column("round", sa.SmallInteger(), nullable=False),
-        sa.Column("number", sa.Integer(), nullable=False),
-        sa.Column("entrant_a", sa.Integer(), nullable=True),
-        sa.Column("entrant_b", sa.Integer(), nullable=True),
-        sa.Column("winner_to", sa.Integer(), nullable=True),
-        sa.Column("winner_slot", sa.SmallInteger(), nullable=True),
-        sa.Column("loser_to", sa.Integer(), nullable=True),
-        sa.Column("loser_slot", sa.SmallInteger(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["tournament_id"],
-            ["tournaments.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint(
-            "tournament_id", "stage", "side", "round", "number", name="uq_match_slot"
-        ),
-    )
-    op.create_table(
         "status_history",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("tournament_id", sa.Integer(), nullable=False),
@@ -190,13 +178,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_status_history_tournament_id"))
 
     op.drop_table("status_history")
-    op.drop_table("matches")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_jobs_tournament_id"))
         batch_op.drop_index(batch_op.f("ix_jobs_status"))
 
     op.drop_table("jobs")
-    op.drop_table("enrollments")
     with op.batch_alter_table("tournaments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tournaments_status"))
 
@@ -208,5 +194,7 @@ def downgrade() -> None:
     op.drop_table("results")
     op.drop_table("rankings")
     op.drop_table("players")
+    op.drop_table("matches")
+    op.drop_table("enrollments")
     op.drop_table("advancements")
     # ### end Alembic commands ###
