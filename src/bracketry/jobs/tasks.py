@@ -81,7 +81,10 @@ class Reaper:
 
     def start(self) -> None:
         """Sweep once now (queued ones included), then periodically in a thread."""
-        self.sweep(include_queued=True)
+        try:
+            self.sweep(include_queued=True)
+        except Exception:  # a database not reachable (or not migrated) yet: the loop retries
+            log.warning("first reaper sweep failed", exc_info=True)
         self._thread.start()
 
     def stop(self) -> None:
