@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from bracketry import __version__
-from bracketry.api import errors, health, metrics, ops, sessions, tournaments
+from bracketry.api import errors, health, live, metrics, ops, sessions, tournaments
 from bracketry.api.context import AppContext, WorkerQueue
 from bracketry.jobs.celery_queue import CeleryQueue
 from bracketry.jobs.inprocess import InProcessQueue
@@ -17,6 +18,8 @@ from bracketry.service import auth
 from bracketry.settings import Settings, get_settings
 from bracketry.store.database import Database
 from bracketry.store.migrate import upgrade
+from bracketry.web import pages
+from bracketry.web.pages import STATIC
 
 log = logging.getLogger("bracketry")
 API_PREFIX = "/api/v1"
@@ -72,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     metrics.install(app)
     app.include_router(health.router)
-    for router in (ops.router, tournaments.router, sessions.router):
+    for router in (ops.router, tournaments.router, sessions.router, live.router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

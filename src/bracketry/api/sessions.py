@@ -23,11 +23,18 @@ def list_sessions(
     limit: int = limit_param(1000, 10_000),  # type: ignore[assignment]
     round_: Annotated[int | None, Query(alias="round", ge=1, le=MAX_ID)] = None,
     status: MatchStatus | None = None,
+    player_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> SessionPage:
-    """Sessions in bracket order, filtered by round and status."""
+    """Sessions in bracket order, filtered by round, status and player (their path)."""
     tournaments.get_or_raise(db=db, tournament_id=tournament_id)
     return sessions.list_page(
-        db=db, tournament_id=tournament_id, limit=limit, offset=offset, round_=round_, status=status
+        db=db,
+        tournament_id=tournament_id,
+        limit=limit,
+        offset=offset,
+        round_=round_,
+        status=status,
+        player_id=player_id,
     )
 
 

@@ -125,9 +125,12 @@ def list_page(
     offset: int,
     round_: int | None = None,
     status: MatchStatus | None = None,
+    player_id: int | None = None,
 ) -> SessionPage:
-    """Sessions in bracket order, optionally of one round and one status."""
+    """Sessions in bracket order, optionally of one round, one status, one player's path."""
     filters = [Match.tournament_id == tournament_id]
+    if player_id is not None:
+        filters.append((player_a == player_id) | (player_b == player_id))
     if round_ is not None:
         filters.append(Match.round == round_)
     if status is not None:

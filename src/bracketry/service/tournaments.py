@@ -105,25 +105,33 @@ def change_status(*, db: Session, tournament_id: int, change: StatusChangeIn) ->
     return tournament
 
 
+def completion_blocker(*, db: Session, tournament: Tournament) -> str | None:
+    """What still keeps an IN_PROGRESS tournament from completion (None: nothing)."""
+    total = db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
+    ).scalar_one()
+    decided = db.execute(
+        select(func.count()).select_from(Result).where(Result.tournament_id == tournament.id)
+    ).scalar_one()
+    if decided < total:
+        return f"{total - decided} of {total} sessions have no result yet"
+    if tournament.rankings_calculated_at is None:
+        return "rankings have not been calculated; POST calculate-rankings first"
+    last_result = db.execute(
+        select(func.max(Result.recorded_at)).where(Result.tournament_id == tournament.id)
+    ).scalar_one()
+    if last_result is not None and last_result > tournament.rankings_calculated_at:
+        return "rankings are older than the last result; calculate them again"
+    return None
+
+
 def complete(*, db: Session, tournament_id: int) -> Tournament:
     """Mark a fully played and ranked tournament COMPLETED; say what is missing otherwise."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="complete")
-    total = db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
-    ).scalar_one()
-    decided = db.execute(
-        select(func.count()).select_from(Result).where(Result.tournament_id == tournament_id)
-    ).scalar_one()
-    if decided < total:
-        raise Conflict(f"{total - decided} of {total} sessions have no result yet")
-    if tournament.rankings_calculated_at is None:
-        raise Conflict("rankings have not been calculated; POST calculate-rankings first")
-    last_result = db.execute(
-        select(func.max(Result.recorded_at)).where(Result.tournament_id == tournament_id)
-    ).scalar_one()
-    if last_result is not None and last_result > tournament.rankings_calculated_at:
-        raise Conflict("rankings are older than the last result; calculate them again")
+    blocker = completion_blocker(db=db, tournament=tournament)
+    if blocker is not None:
+        raise Conflict(blocker)
     transition(db, tournament, Status.COMPLETED, via=Via.COMPLETE, reason="all results in")
     tournament.completed_at = tournament.updated_at
     return tournament

@@ -1,0 +1,65 @@
+"""The live monitor's view: one snapshot of a tournament and the actions allowed in it.
+
+The actions follow the lifecycle rules, so the page shows only buttons that can succeed:
+generate (enrollment closed, no job under way), simulate (results to play), calculate
+rankings (in progress), complete (every session decided and rankings newer than the
+last result).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bracketry.schemas.job import SYNC_TASK_ID, JobStatus
+from bracketry.schemas.monitor import MonitorSnapshot
+from bracketry.service import jobs, tournaments
+from bracketry.service.errors import NotFound
+from bracketry.service.lifecycle import FINAL, Status
+from bracketry.store.models import Match, Ranking
+
+
+def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
+    """The tournament as the monitor shows it now."""
+    tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
+    view = tournaments.read(db=db, tournament=tournament)
+    counts = view.matches
+    decided = counts.completed
+    rankings = db.execute(
+        select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
+    ).scalar_one()
+    rounds = db.execute(
+        select(func.coalesce(func.max(Match.round), 0)).where(Match.tournament_id == tournament_id)
+    ).scalar_one()
+    try:
+        job = jobs.status(db=db, tournament_id=tournament_id, task_id=SYNC_TASK_ID)
+    except NotFound:
+        job = None
+    status = Status(tournament.status)
+    actions: list[str] = []
+    busy = job is not None and job.status in (
+        JobStatus.QUEUED,
+        JobStatus.RUNNING,
+        JobStatus.RETRYING,
+    )
+    if status == Status.ENROLLMENT_CLOSED and not busy:
+        actions.append("generate")
+    if status == Status.IN_PROGRESS and not busy:
+        if counts.ready:
+            actions.append("simulate")
+        actions.append("calculate-rankings")
+        if tournaments.completion_blocker(db=db, tournament=tournament) is None:
+            actions.append("complete")
+    return MonitorSnapshot(
+        tournament_id=tournament.id,
+        name=tournament.name,
+        status=status,
+        enrolled_count=tournament.enrolled_count,
+        rounds=rounds,
+        matches=counts,
+        results_pct=round(100.0 * decided / counts.total, 1) if counts.total else 0.0,
+        rankings_count=rankings,
+        job=job,
+        actions=actions,
+        final=status in FINAL,
+    )

@@ -1,0 +1,43 @@
+"use strict";
+// The scenario launcher: validates like the API, asks for confirmation from the threshold on.
+(() => {
+  const form = document.getElementById("launch-form");
+  const error = document.getElementById("launch-error");
+  const confirmFrom = Number(form.dataset.confirmFrom);
+  const players = form.elements.player_count;
+  const confirmRow = document.getElementById("confirm-row");
+
+  function syncConfirm() {
+    const needed = Number(players.value) >= confirmFrom;
+    confirmRow.hidden = !needed;
+    form.elements.confirmed.required = needed;
+  }
+  players.addEventListener("input", syncConfirm);
+  syncConfirm();
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const count = Number(players.value);
+    if (count >= confirmFrom && !form.elements.confirmed.checked) {
+      error.textContent = `Tick the confirmation to launch ${confirmFrom} players or more.`;
+      return;
+    }
+    const button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    try {
+      const launched = await Bracketry.api("POST", "/tournaments/ops/run-scenario", {
+        scenario: "large_field_monitor",
+        tournament_format: form.elements.tournament_format.value,
+        player_count: count,
+        seed: Number(form.elements.seed.value),
+        simulation_mode: form.elements.simulation_mode.value,
+        confirmed: form.elements.confirmed.checked,
+      });
+      window.location.assign(`/tournaments/${launched.tournament_id}`);
+    } catch (failure) {
+      error.textContent = failure.message;
+      button.disabled = false;
+    }
+  });
+})();
