@@ -18,6 +18,7 @@ from bracketry.schemas.enrollment import (
 from bracketry.schemas.job import GenerationAccepted, GenerationCreate, GenerationStatus, JobStatus
 from bracketry.schemas.ranking import RankingOutcome, RankingPage
 from bracketry.schemas.session import SimulationCreate, SimulationOutcome
+from bracketry.schemas.status import Status
 from bracketry.schemas.tournament import (
     StatusChangeIn,
     TournamentCreate,
@@ -25,7 +26,6 @@ from bracketry.schemas.tournament import (
     TournamentRead,
 )
 from bracketry.service import enrollments, jobs, rankings, simulation, tournaments
-from bracketry.service.lifecycle import Status
 
 router = APIRouter(prefix="/tournaments", tags=["tournaments"])
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bracketry.service.lifecycle import Status
+from bracketry.schemas.status import Status
 
 MAX_PLAYERS_LIMIT = 2_000_000
 

@@ -11,20 +11,10 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from bracketry.schemas.status import Status
 from bracketry.service.errors import Conflict
 from bracketry.store.models import StatusChange, Tournament
 from bracketry.store.types import utcnow
-
-
-class Status(StrEnum):
-    """Lifecycle status of a tournament."""
-
-    DRAFT = "DRAFT"
-    ENROLLMENT_OPEN = "ENROLLMENT_OPEN"
-    ENROLLMENT_CLOSED = "ENROLLMENT_CLOSED"
-    IN_PROGRESS = "IN_PROGRESS"
-    COMPLETED = "COMPLETED"
-    CANCELLED = "CANCELLED"
 
 
 class Via(StrEnum):
