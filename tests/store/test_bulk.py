@@ -76,9 +76,14 @@ def test_bulk_timestamps_read_back_as_aware_utc(database: Database) -> None:
                 [bind_value(conn, Result.__table__, "recorded_at", moment)],
             ),
         )
+        db.add(
+            Result(match_id=2, tournament_id=1, outcome="win", source="manual", recorded_at=moment)
+        )
     with database.read() as db:
         stored = db.get(Result, 1)
+        raw = fetch_rows(db.connection(), "SELECT recorded_at FROM results ORDER BY match_id")
     assert stored is not None and stored.recorded_at == moment
+    assert raw[0] == raw[1], "bulk and ORM writes must store a timestamp the same way"
 
 
 def test_columns_of_different_lengths_are_refused() -> None:

@@ -79,7 +79,7 @@ def allocate_ids(conn: Connection, table: Table, count: int) -> np.ndarray:
 
 def bind_value(conn: Connection, table: Table, column: str, value: Any) -> Any:
     """``value`` as the driver should receive it for ``table.column`` (for raw bulk rows)."""
-    process = table.c[column].type.bind_processor(conn.dialect)
+    process = table.c[column].type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     return value if process is None else process(value)
 
 
