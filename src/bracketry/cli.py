@@ -16,6 +16,9 @@ from bracketry.service import auth, jobs, rankings, scenario, simulation, tourna
 from bracketry.service.errors import ServiceError
 from bracketry.settings import get_settings
 
+SHUTDOWN_GRACE_S = 3
+"""Open live-monitor streams are cut this long after SIGTERM, so a stop never hangs."""
+
 app = typer.Typer(help="bracketry: tournament engine and service.", no_args_is_help=True)
 console = Console()
 
@@ -41,7 +44,13 @@ def serve(
     console.print(
         f"bracketry on http://{host}:{port} (docs: /docs) — database {settings.database_url}"
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
 
 
 @app.command()

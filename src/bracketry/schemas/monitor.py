@@ -22,3 +22,4 @@ class MonitorSnapshot(BaseModel):
     job: GenerationStatus | None
     actions: list[str]
     final: bool
+    """Nothing more will change: the tournament is over and no job is under way."""

@@ -61,5 +61,5 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         rankings_count=rankings,
         job=job,
         actions=actions,
-        final=status in FINAL,
+        final=status in FINAL and not busy,
     )

@@ -10,7 +10,6 @@
   function syncConfirm() {
     const needed = Number(players.value) >= confirmFrom;
     confirmRow.hidden = !needed;
-    form.elements.confirmed.required = needed;
   }
   players.addEventListener("input", syncConfirm);
   syncConfirm();
