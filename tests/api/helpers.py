@@ -53,36 +53,37 @@ def poll_until_finished(
         time.sleep(0.02)
 
 
-def all_sessions(http: httpx.Client, tournament_id: int) -> list[dict]:
-    """Every session of the tournament, following pagination."""
+def _all_pages(http: httpx.Client, path: str) -> list[dict]:
+    """Every item of a paginated list, following ``next_offset``."""
     items: list[dict] = []
     offset: int | None = 0
     while offset is not None:
-        page = http.get(
-            f"{API}/tournaments/{tournament_id}/sessions",
-            params={"limit": 10_000, "offset": offset},
-        )
+        page = http.get(path, params={"limit": 10_000, "offset": offset})
         assert page.status_code == 200, page.text
         body = page.json()
         items.extend(body["items"])
         offset = body["next_offset"]
     return items
+
+
+def all_sessions(http: httpx.Client, tournament_id: int) -> list[dict]:
+    """Every session of the tournament, in bracket order."""
+    return _all_pages(http, f"{API}/tournaments/{tournament_id}/sessions")
 
 
 def all_rankings(http: httpx.Client, tournament_id: int) -> list[dict]:
     """Every ranking row, best first."""
-    items: list[dict] = []
-    offset: int | None = 0
-    while offset is not None:
-        page = http.get(
-            f"{API}/tournaments/{tournament_id}/rankings",
-            params={"limit": 10_000, "offset": offset},
-        )
-        assert page.status_code == 200, page.text
-        body = page.json()
-        items.extend(body["items"])
-        offset = body["next_offset"]
-    return items
+    return _all_pages(http, f"{API}/tournaments/{tournament_id}/rankings")
+
+
+def launch_scenario(http: httpx.Client, players: int, mode: str = "auto", seed: int = 1) -> dict:
+    """POST run-scenario (confirmed) and return its answer."""
+    answer = http.post(
+        f"{API}/tournaments/ops/run-scenario",
+        json={"player_count": players, "confirmed": True, "seed": seed, "simulation_mode": mode},
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()
 
 
 def get_tournament(http: httpx.Client, tournament_id: int) -> dict:

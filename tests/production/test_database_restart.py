@@ -12,7 +12,7 @@ import pytest
 from bracketry.settings import Settings
 from bracketry.store.database import Database
 from bracketry.store.migrate import upgrade
-from tests.api.helpers import API, poll_until_finished
+from tests.api.helpers import API, launch_scenario, poll_until_finished
 from tests.conftest import ADMIN_TOKEN
 from tests.production.conftest import Cluster, RedisServer
 from tests.production.processes import PrivatePostgres
@@ -53,17 +53,7 @@ def test_requests_fail_cleanly_during_a_restart_and_the_service_recovers(
     with cluster.api() as http:
 
         def launch(seed: int) -> dict:
-            answer = http.post(
-                f"{API}/tournaments/ops/run-scenario",
-                json={
-                    "player_count": 4096,
-                    "confirmed": True,
-                    "seed": seed,
-                    "simulation_mode": "auto",
-                },
-            )
-            assert answer.status_code == 200, answer.text
-            return answer.json()
+            return launch_scenario(http, 4096, "auto", seed)
 
         with ThreadPoolExecutor(max_workers=LAUNCHES) as pool:
             launched = list(pool.map(launch, range(LAUNCHES)))

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from bracketry.store.models import Job, Match
-from tests.api.helpers import API, poll_until_finished
+from tests.api.helpers import API, launch_scenario, poll_until_finished
 from tests.production.conftest import Cluster, RedisServer
 from tests.production.setup import closed_tournament
 
@@ -72,17 +72,7 @@ def test_twenty_concurrent_launches_on_four_worker_processes_all_complete(cluste
     with cluster.api() as http:
 
         def launch(seed: int) -> dict:
-            answer = http.post(
-                f"{API}/tournaments/ops/run-scenario",
-                json={
-                    "player_count": 1024,
-                    "confirmed": True,
-                    "seed": seed,
-                    "simulation_mode": "auto",
-                },
-            )
-            assert answer.status_code == 200, answer.text
-            return answer.json()
+            return launch_scenario(http, 1024, "auto", seed)
 
         with ThreadPoolExecutor(max_workers=20) as pool:
             launched = list(pool.map(launch, range(20)))

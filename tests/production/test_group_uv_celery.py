@@ -7,17 +7,14 @@ import time
 from bracketry.jobs.tasks import register
 from bracketry.jobs.worker import make_celery
 from bracketry.store.models import Job
-from tests.api.helpers import API, all_rankings, all_sessions, poll_until_finished
+from tests.api.helpers import (
+    API,
+    all_rankings,
+    all_sessions,
+    launch_scenario,
+    poll_until_finished,
+)
 from tests.production.conftest import Cluster
-
-
-def _launch(http, players: int, mode: str, seed: int = 1) -> dict:  # type: ignore[no-untyped-def]
-    answer = http.post(
-        f"{API}/tournaments/ops/run-scenario",
-        json={"player_count": players, "confirmed": True, "seed": seed, "simulation_mode": mode},
-    )
-    assert answer.status_code == 200, answer.text
-    return answer.json()
 
 
 def test_1024_players_async_lifecycle_completes_in_the_worker(cluster: Cluster) -> None:
@@ -25,7 +22,7 @@ def test_1024_players_async_lifecycle_completes_in_the_worker(cluster: Cluster) 
     with cluster.api() as http:
         ready = http.get("/health/ready").json()
         assert ready["status"] == "ok" and ready["workers"], ready
-        launched = _launch(http, 1024, "auto")
+        launched = launch_scenario(http, 1024, "auto")
         assert launched["task_id"] != "sync-done"
         job = poll_until_finished(http, launched["tournament_id"], launched["task_id"])
         assert job["status"] == "done", cluster.logs()
@@ -55,7 +52,7 @@ def test_1024_players_async_lifecycle_completes_in_the_worker(cluster: Cluster) 
 def test_duplicates_through_the_api_and_the_raw_queue_change_nothing(cluster: Cluster) -> None:
     worker = cluster.worker()
     with cluster.api() as http:
-        launched = _launch(http, 1024, "manual")
+        launched = launch_scenario(http, 1024, "manual")
         tournament_id, task_id = launched["tournament_id"], launched["task_id"]
         assert poll_until_finished(http, tournament_id, task_id)["status"] == "done", cluster.logs()
         before = {s["id"] for s in all_sessions(http, tournament_id)}
@@ -86,7 +83,7 @@ def test_duplicates_through_the_api_and_the_raw_queue_change_nothing(cluster: Cl
 def test_a_duplicate_task_is_a_no_op_in_well_under_a_second(cluster: Cluster) -> None:
     cluster.worker()
     with cluster.api() as http:
-        launched = _launch(http, 1024, "manual")
+        launched = launch_scenario(http, 1024, "manual")
         tournament_id, task_id = launched["tournament_id"], launched["task_id"]
         assert poll_until_finished(http, tournament_id, task_id)["status"] == "done"
     task = register(make_celery(cluster.settings), cluster.settings)
