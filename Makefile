@@ -26,6 +26,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.production
+	$(BIN)/python -m bench.monitor
 
 clean:
 	rm -rf $(VENV) bracketry.db bracketry.db-wal bracketry.db-shm test-artifacts
