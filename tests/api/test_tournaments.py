@@ -322,3 +322,23 @@ def test_completed_is_final(client: TestClient) -> None:
     assert_error(client.post(f"{API}/tournaments/{tournament_id}/complete"), 409, "COMPLETED")
     assert_error(client.post(f"{API}/tournaments/{tournament_id}/calculate-rankings"), 409)
     assert get_tournament(client, tournament_id) == before
+
+
+def test_status_history_records_every_transition_in_order(client: TestClient) -> None:
+    tournament_id = closed_tournament(client, 4)
+    generate_now(client, tournament_id)
+    assert change_status(client, tournament_id, "CANCELLED").status_code == 200
+    history = client.get(f"{API}/tournaments/{tournament_id}/history")
+    assert history.status_code == 200
+    steps = [(h["from_status"], h["to_status"]) for h in history.json()]
+    assert steps == [
+        (None, "DRAFT"),
+        ("DRAFT", "ENROLLMENT_OPEN"),
+        ("ENROLLMENT_OPEN", "ENROLLMENT_CLOSED"),
+        ("ENROLLMENT_CLOSED", "IN_PROGRESS"),
+        ("IN_PROGRESS", "CANCELLED"),
+    ]
+    assert history.json()[3]["reason"] == "4 sessions"
+    stamps = [datetime.fromisoformat(h["at"]) for h in history.json()]
+    assert stamps == sorted(stamps)
+    assert_error(client.get(f"{API}/tournaments/999/history"), 404, "does not exist")

@@ -21,6 +21,7 @@ from bracketry.schemas.session import SimulationCreate, SimulationOutcome
 from bracketry.schemas.status import Status
 from bracketry.schemas.tournament import (
     StatusChangeIn,
+    StatusChangeRead,
     TournamentCreate,
     TournamentPage,
     TournamentRead,
@@ -62,6 +63,12 @@ def change_status(
     """Move the tournament along its lifecycle (409 naming both states if not allowed)."""
     tournament = tournaments.change_status(db=db, tournament_id=tournament_id, change=change)
     return tournaments.read(db=db, tournament=tournament)
+
+
+@router.get("/{tournament_id}/history")
+def status_history(tournament_id: TournamentId, db: ReadDb) -> list[StatusChangeRead]:
+    """Every lifecycle transition, oldest first."""
+    return tournaments.history(db=db, tournament_id=tournament_id)
 
 
 @router.post("/{tournament_id}/enrollments", status_code=201, dependencies=[Admin])

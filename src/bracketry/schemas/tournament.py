@@ -77,3 +77,12 @@ class StatusChangeIn(BaseModel):
 
     status: Status
     reason: str = Field("", max_length=200)
+
+
+class StatusChangeRead(BaseModel):
+    """One recorded lifecycle transition."""
+
+    from_status: Status | None
+    to_status: Status
+    reason: str
+    at: datetime

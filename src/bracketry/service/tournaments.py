@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from bracketry.schemas.tournament import (
     MatchCounts,
     StatusChangeIn,
+    StatusChangeRead,
     TournamentCreate,
     TournamentPage,
     TournamentRead,
@@ -96,6 +97,22 @@ def list_page(*, db: Session, limit: int, offset: int, status: Status | None) ->
     items = [read(db=db, tournament=t) for t in rows]
     next_offset = offset + len(items) if offset + len(items) < total else None
     return TournamentPage(items=items, total=total, next_offset=next_offset)
+
+
+def history(*, db: Session, tournament_id: int) -> list[StatusChangeRead]:
+    """Every recorded transition of the tournament, oldest first."""
+    get_or_raise(db=db, tournament_id=tournament_id)
+    rows = db.execute(
+        select(StatusChange)
+        .where(StatusChange.tournament_id == tournament_id)
+        .order_by(StatusChange.id)
+    ).scalars()
+    return [
+        StatusChangeRead(
+            from_status=row.from_status, to_status=row.to_status, reason=row.reason, at=row.at
+        )
+        for row in rows
+    ]
 
 
 def change_status(*, db: Session, tournament_id: int, change: StatusChangeIn) -> Tournament:
