@@ -23,18 +23,9 @@ from bench.http_lifecycle import measure
 from bracketry.api.app import create_app
 from bracketry.settings import Settings
 from tests.production.processes import free_port
+from tests.ui.chromium import CHROMIUM, CHROMIUM_ARGS
 
 TOKEN = "bench-token"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 RENDER_ALL = """async (runs) => {
   const items = [];
   for (let r = 1; r <= 10; r++) {
@@ -73,7 +64,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         measure(base, TOKEN, 1, "set-up")  # tournaments 1 and 2: 1024 players, completed
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1300, "height": 900})
             page.goto(f"{base}/tournaments/1")
             page.wait_for_selector("[data-testid=champion]")

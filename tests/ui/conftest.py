@@ -27,18 +27,10 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.ui.chromium import CHROMIUM, CHROMIUM_ARGS
+
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 VIEWPORT = {"width": 1300, "height": 900}
 # Chromium logs every error answer of a fetch as a console error of this shape.
 LOAD_FAILURE = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
