@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -132,8 +133,12 @@ def run_scenario(
             seed=seed,
             simulation_mode="manual",
         )
-    except ValueError as error:
-        _fail(str(error).splitlines()[-1] if "\n" in str(error) else str(error))
+    except ValidationError as error:
+        first = error.errors()[0]
+        option = {"tournament_format": "--format", "player_count": "--players"}.get(
+            str(first["loc"][0]), str(first["loc"][0])
+        )
+        _fail(f"{option}: {first['msg']}")
         return
     settings = get_settings()
     database, _stored, _fresh = prepare(settings)

@@ -1,0 +1,58 @@
+"""The bracketry command: a whole scenario, and clear messages for bad options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bracketry.cli import app
+from bracketry.settings import get_settings
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A CLI runner on a fresh SQLite database."""
+    for name in ("BRACKETRY_ADMIN_TOKEN", "BRACKETRY_BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BRACKETRY_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def test_scenario_runs_the_whole_lifecycle_and_reports_it(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["scenario", "--players", "12", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "COMPLETED" in result.output
+    assert "session_count" in result.output and "16" in result.output
+    assert "100.0" in result.output
+
+
+def test_an_unknown_format_is_refused_naming_the_option(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["scenario", "--players", "8", "--format", "swiss"])
+    assert result.exit_code == 2
+    assert "--format" in result.output and "knockout" in result.output
+
+
+def test_too_few_players_is_refused(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["scenario", "--players", "1"])
+    assert result.exit_code == 2
+    assert "--players" in result.output
+
+
+def test_worker_without_a_broker_says_what_to_set(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["worker"])
+    assert result.exit_code == 2
+    assert "BRACKETRY_BROKER_URL" in result.output
+
+
+def test_migrate_then_admin_token_reset_prints_a_new_token(runner: CliRunner) -> None:
+    first = runner.invoke(app, ["migrate"])
+    assert first.exit_code == 0 and "admin token" in first.output
+    again = runner.invoke(app, ["admin-token"])
+    assert again.exit_code == 0 and "is set" in again.output
+    reset = runner.invoke(app, ["admin-token", "--reset"])
+    assert reset.exit_code == 0 and "shown once" in reset.output
