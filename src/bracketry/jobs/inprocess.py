@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from bracketry.service import jobs
 from bracketry.store.database import Database
@@ -17,13 +17,10 @@ class InProcessQueue:
     def __init__(self, database: Database, threads: int) -> None:
         self._database = database
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bracketry-job")
-        self._futures: set[Future[object]] = set()
 
     def submit(self, *, job_id: str, tournament_id: int) -> None:
         """Run the job on a worker thread."""
-        future = self._pool.submit(self._run, job_id)
-        self._futures.add(future)
-        future.add_done_callback(self._futures.discard)
+        self._pool.submit(self._run, job_id)
 
     def _run(self, job_id: str) -> object:
         try:
@@ -43,10 +40,6 @@ class InProcessQueue:
     def readiness(self) -> dict[str, object]:
         """The worker is this process."""
         return {"broker": "none (in-process worker)", "workers": ["in-process"]}
-
-    def idle(self) -> bool:
-        """True when no job is queued or running here."""
-        return not self._futures
 
     def shutdown(self, wait: bool = True) -> None:
         """Stop taking jobs; with ``wait``, let running ones finish."""

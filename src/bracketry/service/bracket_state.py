@@ -31,16 +31,6 @@ class BracketState:
     scores: np.ndarray
     decided: np.ndarray
 
-    def index_of_players(self, ids: np.ndarray) -> np.ndarray:
-        """Player indexes of player ``ids`` (-1 stays -1)."""
-        found = np.searchsorted(self.player_ids, ids)
-        return np.where(ids < 0, NO_PLAYER, found).astype(np.int32)
-
-    def positions(self, match_ids: np.ndarray) -> np.ndarray:
-        """Positions of ``match_ids`` (-1 stays -1)."""
-        found = np.searchsorted(self.match_ids, match_ids)
-        return np.where(match_ids < 0, NO_MATCH, found).astype(np.int32)
-
 
 def load(*, db: Session, tournament_id: int) -> BracketState:
     """The tournament's bracket, participants and results as arrays."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from bracketry.engine.seeding import NO_SEED
@@ -97,16 +95,3 @@ def run(
         timings={k: round(v, 2) for k, v in clock.ms.items()},
         message=f"{count} players enrolled; sessions generated {mode}; status {status}",
     )
-
-
-def wait(*, database: Database, tournament_id: int, task_id: str, timeout_s: float) -> str:
-    """Poll a job until it finishes; returns its final status."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        with database.read() as db:
-            current = jobs.status(db=db, tournament_id=tournament_id, task_id=task_id)
-        if current.status in (jobs.JobStatus.DONE, jobs.JobStatus.FAILED):
-            return current.status
-        if time.monotonic() > deadline:
-            return current.status
-        time.sleep(0.02)
