@@ -10,7 +10,7 @@ from bracketry.api.deps import Admin, ReadDb, WriteDb
 from bracketry.api.params import MAX_ID, Offset, SessionId, TournamentId, limit_param
 from bracketry.engine.model import MatchStatus
 from bracketry.schemas.session import ResultCreate, SessionPage, SessionRead
-from bracketry.service import results, sessions, tournaments
+from bracketry.service import results, sessions
 
 router = APIRouter(prefix="/tournaments/{tournament_id}/sessions", tags=["sessions"])
 
@@ -26,7 +26,6 @@ def list_sessions(
     player_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> SessionPage:
     """Sessions in bracket order, filtered by round, status and player (their path)."""
-    tournaments.get_or_raise(db=db, tournament_id=tournament_id)
     return sessions.list_page(
         db=db,
         tournament_id=tournament_id,

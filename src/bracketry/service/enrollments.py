@@ -18,7 +18,7 @@ from bracketry.schemas.enrollment import (
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
-from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns
+from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns, with_nulls
 from bracketry.store.models import Enrollment, Player, Tournament
 
 LOOKUP_CHUNK = 10_000
@@ -140,7 +140,11 @@ def enroll_columns(
             conn,
             Player.__table__,
             ("id", "name", "rating"),
-            (new_ids, [names[i] for i in fresh.tolist()], _nullable(fresh_ratings)),
+            (
+                new_ids,
+                [names[i] for i in fresh.tolist()],
+                with_nulls(fresh_ratings, np.isnan(fresh_ratings)),
+            ),
         )
     positions = np.arange(tournament.enrolled_count, tournament.enrolled_count + count)
     insert_columns(
@@ -151,28 +155,14 @@ def enroll_columns(
             np.full(count, tournament_id),
             player_ids,
             positions,
-            _nullable_int(seeds, explicit),
-            _nullable(ratings),
+            with_nulls(seeds, ~explicit),
+            with_nulls(ratings, np.isnan(ratings)),
         ),
     )
     tournament.enrolled_count += count
     return EnrollmentOutcome(
         enrolled=count, enrolled_count=tournament.enrolled_count, first_player_id=first_new
     )
-
-
-def _nullable(values: np.ndarray) -> list[float | None]:
-    """Floats with NaN as None."""
-    column = values.astype(object)
-    column[np.isnan(values)] = None
-    return column.tolist()
-
-
-def _nullable_int(values: np.ndarray, present: np.ndarray) -> list[int | None]:
-    """Integers where ``present``, None elsewhere."""
-    column = values.astype(object)
-    column[~present] = None
-    return column.tolist()
 
 
 def _entries(db: Session, tournament_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

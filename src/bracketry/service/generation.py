@@ -16,7 +16,7 @@ from bracketry.service.enrollments import seeded_entries
 from bracketry.service.errors import Conflict
 from bracketry.service.lifecycle import Status, Via, require_status, transition
 from bracketry.service.metering import Stopwatch
-from bracketry.store.bulk import allocate_ids, insert_columns
+from bracketry.store.bulk import allocate_ids, insert_columns, with_nulls
 from bracketry.store.models import Match, Tournament
 from bracketry.store.types import utcnow
 
@@ -48,12 +48,6 @@ def check_can_generate(tournament: Tournament) -> None:
         )
 
 
-def _ids_or_none(values: np.ndarray, absent: int) -> list[int | None]:
-    column = values.astype(object)
-    column[values == absent] = None
-    return column.tolist()
-
-
 MATCH_COLUMNS = (
     "id",
     "tournament_id",
@@ -80,6 +74,7 @@ def match_columns(
     link = np.append(ids, -1)  # a NO_MATCH (-1) link reads the trailing -1
     entrants = np.where(bracket.entrants == NO_PLAYER, -1, player_ids[bracket.entrants])
     sides = np.array([s.value for s in SIDE_CODES], dtype=object)[bracket.side]
+    winner_to, loser_to = link[bracket.winner_to], link[bracket.loser_to]
     return (
         ids,
         [tournament_id] * count,
@@ -87,11 +82,11 @@ def match_columns(
         sides,
         bracket.round,
         bracket.number,
-        _ids_or_none(entrants[:, 0], -1),
-        _ids_or_none(entrants[:, 1], -1),
-        _ids_or_none(link[bracket.winner_to], -1),
+        with_nulls(entrants[:, 0], entrants[:, 0] == -1),
+        with_nulls(entrants[:, 1], entrants[:, 1] == -1),
+        with_nulls(winner_to, winner_to == -1),
         bracket.winner_slot,
-        _ids_or_none(link[bracket.loser_to], -1),
+        with_nulls(loser_to, loser_to == -1),
         bracket.loser_slot,
     )
 

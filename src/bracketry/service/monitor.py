@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bracketry.schemas.job import SYNC_TASK_ID, JobStatus
+from bracketry.schemas.job import SYNC_TASK_ID
 from bracketry.schemas.monitor import MonitorSnapshot
 from bracketry.service import jobs, tournaments
 from bracketry.service.errors import NotFound
@@ -37,11 +37,7 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         job = None
     status = Status(tournament.status)
     actions: list[str] = []
-    busy = job is not None and job.status in (
-        JobStatus.QUEUED,
-        JobStatus.RUNNING,
-        JobStatus.RETRYING,
-    )
+    busy = job is not None and job.status in jobs.ACTIVE
     if status == Status.ENROLLMENT_CLOSED and not busy:
         actions.append("generate")
     if status == Status.IN_PROGRESS and not busy:

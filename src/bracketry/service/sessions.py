@@ -21,7 +21,7 @@ from bracketry.schemas.session import (
 )
 from bracketry.schemas.tournament import MatchCounts
 from bracketry.service.errors import NotFound
-from bracketry.store.models import Advancement, Match, Player, Result
+from bracketry.store.models import Advancement, Match, Player, Result, Tournament
 
 _adv_a = aliased(Advancement)
 _adv_b = aliased(Advancement)
@@ -128,6 +128,8 @@ def list_page(
     player_id: int | None = None,
 ) -> SessionPage:
     """Sessions in bracket order, optionally of one round, one status, one player's path."""
+    if db.get(Tournament, tournament_id) is None:
+        raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
     filters = [Match.tournament_id == tournament_id]
     if player_id is not None:
         filters.append((player_a == player_id) | (player_b == player_id))

@@ -22,6 +22,17 @@ def _as_list(column: Column) -> list[Any]:
     return list(column)
 
 
+def with_nulls(values: np.ndarray, missing: np.ndarray) -> list[Any]:
+    """``values`` as a list with None (SQL NULL) where ``missing`` is true.
+
+    >>> with_nulls(np.array([3, -1]), np.array([False, True]))
+    [3, None]
+    """
+    column = values.astype(object)
+    column[missing] = None
+    return column.tolist()
+
+
 def rows_from_columns(columns: Sequence[Column]) -> list[tuple[Any, ...]]:
     """Aligned columns as row tuples (numpy scalars become Python values).
 
