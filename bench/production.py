@@ -28,7 +28,7 @@ from bench.http_lifecycle import measure
 from bracketry.benchmark import lifecycle_run
 from bracketry.engine.formats import knockout
 from bracketry.jobs.celery_queue import CeleryQueue
-from bracketry.service.generation import MATCH_COLUMNS, match_columns
+from bracketry.service.bracket_state import MATCH_COLUMNS, match_columns
 from bracketry.settings import Settings
 from bracketry.store.bulk import insert_columns
 from bracketry.store.database import Database

@@ -32,7 +32,7 @@ def test_scenario_runs_the_whole_lifecycle_and_reports_it(runner: CliRunner) -> 
 
 
 def test_an_unknown_format_is_refused_naming_the_option(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["scenario", "--players", "8", "--format", "swiss"])
+    result = runner.invoke(app, ["scenario", "--players", "8", "--format", "ladder"])
     assert result.exit_code == 2
     assert "--format" in result.output and "knockout" in result.output
 

@@ -51,7 +51,9 @@ def engine_run(players: int, seed: int = 0) -> dict[str, Any]:
     }
 
 
-def lifecycle_run(database: Database, players: int, seed: int = 0) -> dict[str, Any]:
+def lifecycle_run(
+    database: Database, players: int, seed: int = 0, tournament_format: str = "knockout"
+) -> dict[str, Any]:
     """The whole lifecycle through the service layer, run in this thread, phase by phase."""
     with PeakRss() as memory:
         start = time.perf_counter()
@@ -61,6 +63,7 @@ def lifecycle_run(database: Database, players: int, seed: int = 0) -> dict[str, 
             scenario_in=ScenarioCreate(
                 scenario="scale_test",
                 player_count=players,
+                tournament_format=tournament_format,
                 confirmed=True,
                 seed=seed,
                 simulation_mode="manual",
@@ -87,6 +90,7 @@ def lifecycle_run(database: Database, players: int, seed: int = 0) -> dict[str, 
         complete_ms = _ms(start)
     return {
         "bench": "lifecycle",
+        "format": tournament_format,
         "backend": database.dialect,
         "players": players,
         "sessions": outcome.session_count,

@@ -11,9 +11,14 @@ API = "/api/v1"
 TERMINAL = ("done", "failed")
 
 
-def create_open_tournament(http: httpx.Client, **config: Any) -> int:
-    """A new knockout tournament with enrollment open; returns its id."""
-    created = http.post(f"{API}/tournaments", json={"name": "Test cup", "config": config})
+def create_open_tournament(
+    http: httpx.Client, *, tournament_format: str = "knockout", **config: Any
+) -> int:
+    """A new tournament (a knockout unless told) with enrollment open; returns its id."""
+    created = http.post(
+        f"{API}/tournaments",
+        json={"name": "Test cup", "format": tournament_format, "config": config},
+    )
     assert created.status_code == 201, created.text
     tournament_id = created.json()["id"]
     opened = http.post(
@@ -105,9 +110,11 @@ def change_status(http: httpx.Client, tournament_id: int, target: str) -> httpx.
     return http.post(f"{API}/tournaments/{tournament_id}/status", json={"status": target})
 
 
-def closed_tournament(http: httpx.Client, players: int, **config: Any) -> int:
+def closed_tournament(
+    http: httpx.Client, players: int, *, tournament_format: str = "knockout", **config: Any
+) -> int:
     """A tournament with ``players`` enrolled (player i is seed i) and enrollment closed."""
-    tournament_id = create_open_tournament(http, **config)
+    tournament_id = create_open_tournament(http, tournament_format=tournament_format, **config)
     enroll_players(http, tournament_id, players)
     close_enrollment(http, tournament_id)
     return tournament_id

@@ -185,7 +185,7 @@ def test_body_values_are_validated(
         (f"{t}/sessions/{session_id}/result", {"score_a": 1_000_001, "score_b": 0}, "score_a"),
         (scenario, {"player_count": 1}, "player_count"),
         (scenario, {"player_count": 2**20 + 1, "confirmed": True}, "player_count"),
-        (scenario, {"player_count": 8, "tournament_format": "swiss"}, "tournament_format"),
+        (scenario, {"player_count": 8, "tournament_format": "ladder"}, "tournament_format"),
         (scenario, {"player_count": 8, "scenario": "chaos"}, "scenario"),
         (scenario, {"player_count": 8, "simulation_mode": "x"}, "simulation_mode"),
         (scenario, {"player_count": 8, "seed": -5}, "seed"),
@@ -204,7 +204,11 @@ def test_unknown_fields_in_bodies_are_422(
     t = f"{API}/tournaments/{tournament_id}"
     cases = [
         (f"{API}/tournaments", {"name": "X", "colour": "red"}, "colour"),
-        (f"{API}/tournaments", {"name": "X", "config": {"seeding": "random"}}, "config.seeding"),
+        (
+            f"{API}/tournaments",
+            {"name": "X", "config": {"bracket_style": "random"}},
+            "config.bracket_style",
+        ),
         (f"{t}/status", {"status": "CANCELLED", "force": True}, "force"),
         (f"{t}/generate-sessions", {"simulation_mode": "auto", "fast": True}, "fast"),
         (f"{t}/simulate-results", {"seed": 1, "rounds": 2}, "rounds"),

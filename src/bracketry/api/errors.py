@@ -10,11 +10,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bracketry.schemas.enrollment import ENROLLMENT_TAGS
+from bracketry.schemas.formats import FORMAT_NAMES
 from bracketry.service.errors import ServiceError, Unauthorized
 
 log = logging.getLogger(__name__)
 
-SKIPPED_LOCATION_PARTS = frozenset({"body", "query", "path", "header"}) | ENROLLMENT_TAGS
+SKIPPED_LOCATION_PARTS = (
+    frozenset({"body", "query", "path", "header", *FORMAT_NAMES}) | ENROLLMENT_TAGS
+)
 
 
 def _field(location: tuple[object, ...]) -> str:

@@ -1,4 +1,4 @@
-"""Session routes: list, read, record a result."""
+"""Session routes: list, read, record and correct a result."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ from fastapi import APIRouter, Query
 from bracketry.api.deps import Admin, ReadDb, WriteDb
 from bracketry.api.params import MAX_ID, Offset, SessionId, TournamentId, limit_param
 from bracketry.engine.model import MatchStatus
-from bracketry.schemas.session import ResultCreate, SessionPage, SessionRead
-from bracketry.service import results, sessions
+from bracketry.schemas.session import (
+    CorrectionOutcome,
+    ResultCorrection,
+    ResultCreate,
+    SessionPage,
+    SessionRead,
+)
+from bracketry.service import corrections, results, sessions
 
 router = APIRouter(prefix="/tournaments/{tournament_id}/sessions", tags=["sessions"])
 
@@ -49,5 +55,16 @@ def record_result(
 ) -> SessionRead:
     """Record a result and advance its players, atomically."""
     return results.record(
+        db=db, tournament_id=tournament_id, session_id=session_id, result_in=result_in
+    )
+
+
+@router.put("/{session_id}/result", dependencies=[Admin])
+def correct_result(
+    tournament_id: TournamentId, session_id: SessionId, result_in: ResultCorrection, db: WriteDb
+) -> CorrectionOutcome:
+    """Correct a recorded result; later sessions that depended on it are reset (with
+    ``force`` when they have results), atomically."""
+    return corrections.correct(
         db=db, tournament_id=tournament_id, session_id=session_id, result_in=result_in
     )

@@ -29,6 +29,8 @@ class Bracket:
     loser_slot: np.ndarray
     bye: np.ndarray
     player_count: int
+    stage: np.ndarray | None = None
+    """Stage number per match (1 when ``None``: a single-stage format)."""
 
     @property
     def match_count(self) -> int:
@@ -43,6 +45,40 @@ class Bracket:
     def initial_slots(self) -> np.ndarray:
         """The (M, 2) participant array as generation leaves it."""
         return self.entrants.copy()
+
+    @property
+    def stages(self) -> np.ndarray:
+        """Stage number per match."""
+        if self.stage is None:
+            return np.ones(self.match_count, dtype=np.int16)
+        return self.stage
+
+    def then(self, more: Bracket) -> Bracket:
+        """This bracket followed by ``more``, whose links are relative to itself.
+
+        >>> from bracketry.engine.formats.knockout import generate
+        >>> both = generate(2).then(generate(4))
+        >>> both.match_count, both.winner_to.tolist()
+        (5, [-1, 3, 3, -1, -1])
+        """
+        offset = self.match_count
+
+        def shift(links: np.ndarray) -> np.ndarray:
+            return np.where(links == NO_MATCH, NO_MATCH, links + offset).astype(np.int32)
+
+        return Bracket(
+            round=np.concatenate([self.round, more.round]),
+            number=np.concatenate([self.number, more.number]),
+            side=np.concatenate([self.side, more.side]),
+            entrants=np.concatenate([self.entrants, more.entrants]),
+            winner_to=np.concatenate([self.winner_to, shift(more.winner_to)]),
+            winner_slot=np.concatenate([self.winner_slot, more.winner_slot]),
+            loser_to=np.concatenate([self.loser_to, shift(more.loser_to)]),
+            loser_slot=np.concatenate([self.loser_slot, more.loser_slot]),
+            bye=np.concatenate([self.bye, more.bye]),
+            player_count=self.player_count,
+            stage=np.concatenate([self.stages, more.stages]),
+        )
 
 
 @dataclass(frozen=True)
@@ -95,3 +131,22 @@ def advance(
     players = np.concatenate([winners, losers]).astype(np.int32)
     keep = (targets != NO_MATCH) & (players != NO_PLAYER)
     return Moves(sources[keep], targets[keep], slots[keep], players[keep])
+
+
+def downstream(bracket: Bracket, position: int) -> np.ndarray:
+    """Positions of every match a player leaving match ``position`` can reach by links
+    (sorted, the match itself excluded): what a changed winner can change.
+
+    >>> from bracketry.engine.formats.knockout import generate
+    >>> downstream(generate(8), 0).tolist()
+    [4, 6, 7]
+    """
+    reached = np.zeros(bracket.match_count, dtype=bool)
+    frontier = np.array([position], dtype=np.int32)
+    while frontier.size:
+        targets = np.concatenate([bracket.winner_to[frontier], bracket.loser_to[frontier]])
+        targets = np.unique(targets[targets != NO_MATCH])
+        targets = targets[~reached[targets]]
+        reached[targets] = True
+        frontier = targets
+    return np.flatnonzero(reached)

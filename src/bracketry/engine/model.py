@@ -10,6 +10,12 @@ NO_MATCH = -1
 NO_PLAYER = -1
 """Slot content meaning "not known yet" (or absent, for a bye)."""
 
+UNDECIDED = -1
+"""Winner-slot value of a match without a result."""
+
+NO_WINNER = 2
+"""Winner-slot value of a match decided without a winner (a draw, a double forfeit)."""
+
 
 class Slot(IntEnum):
     """The two participant positions of a one-on-one match."""
@@ -63,6 +69,8 @@ class Side(StrEnum):
 
     MAIN = "main"
     THIRD_PLACE = "third_place"
+    LOSERS = "losers"
+    GRAND_FINAL = "grand_final"
 
 
 SIDE_CODES: tuple[Side, ...] = tuple(Side)

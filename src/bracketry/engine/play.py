@@ -8,13 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from bracketry.engine.bracket import Bracket, Moves, advance
-from bracketry.engine.model import NO_PLAYER
+from bracketry.engine.model import NO_PLAYER, NO_WINNER, UNDECIDED
 
 Decider = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
-"""Given the players in slots A and B of some matches, return (winner slot, score A, score B)."""
-
-UNDECIDED = -1
-"""Winner-slot value of a match without a result."""
+"""Given the players in slots A and B of some matches, return (winner slot, score A, score B);
+a winner slot of ``NO_WINNER`` is a draw."""
 
 
 @dataclass(frozen=True)
@@ -57,34 +55,19 @@ def play_out(
     """Decide every match that is or becomes playable, round by round.
 
     ``slots`` (M, 2) and ``winner_slot`` (M,) describe the bracket now and are updated
-    in place; byes count as decided. Returns what was decided, in order.
+    in place; byes count as decided. Rounds are counted per side, so a losers bracket can
+    wait on a later winners round: passes over the rounds repeat until one decides
+    nothing. Returns what was decided, in order.
     """
     order = np.argsort(bracket.round, kind="stable")
     rounds = bracket.round[order]
-    bounds = np.flatnonzero(np.diff(rounds)) + 1
+    groups = np.split(order, np.flatnonzero(np.diff(rounds)) + 1)
     decided: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     moves: list[Moves] = []
-    for positions in np.split(order, bounds):
-        open_ = (winner_slot[positions] == UNDECIDED) & ~bracket.bye[positions]
-        ready = open_ & (slots[positions] != NO_PLAYER).all(axis=1)
-        pending = positions[ready]
-        if pending.size == 0:
-            continue
-        won, score_a, score_b = decide(slots[pending, 0], slots[pending, 1])
-        winner_slot[pending] = won
-        winners, losers = winners_and_losers(slots[pending], won)
-        step = advance(
-            pending,
-            bracket.winner_to[pending],
-            bracket.winner_slot[pending],
-            bracket.loser_to[pending],
-            bracket.loser_slot[pending],
-            winners,
-            losers,
-        )
-        slots[step.target, step.slot] = step.player
-        decided.append((pending, won, score_a, score_b))
-        moves.append(step)
+    before = -1
+    while len(decided) > before:
+        before = len(decided)
+        _one_pass(bracket, slots, winner_slot, decide, groups, decided, moves)
     if not decided:
         empty = np.empty(0, dtype=np.int32)
         return Played(empty, empty.astype(np.int8), empty, empty, Moves.concat([]))
@@ -95,3 +78,37 @@ def play_out(
         np.concatenate([d[3] for d in decided]).astype(np.int32),
         Moves.concat(moves),
     )
+
+
+def _one_pass(
+    bracket: Bracket,
+    slots: np.ndarray,
+    winner_slot: np.ndarray,
+    decide: Decider,
+    groups: list[np.ndarray],
+    decided: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    moves: list[Moves],
+) -> None:
+    """One pass over the round ``groups``: decide what is ready, in round order."""
+    for positions in groups:
+        open_ = (winner_slot[positions] == UNDECIDED) & ~bracket.bye[positions]
+        ready = open_ & (slots[positions] != NO_PLAYER).all(axis=1)
+        pending = positions[ready]
+        if pending.size == 0:
+            continue
+        won, score_a, score_b = decide(slots[pending, 0], slots[pending, 1])
+        winner_slot[pending] = won
+        decisive = pending[won != NO_WINNER]
+        winners, losers = winners_and_losers(slots[decisive], winner_slot[decisive])
+        step = advance(
+            decisive,
+            bracket.winner_to[decisive],
+            bracket.winner_slot[decisive],
+            bracket.loser_to[decisive],
+            bracket.loser_slot[decisive],
+            winners,
+            losers,
+        )
+        slots[step.target, step.slot] = step.player
+        decided.append((pending, won, score_a, score_b))
+        moves.append(step)

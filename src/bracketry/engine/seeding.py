@@ -51,17 +51,31 @@ def bracket_order(size: int) -> np.ndarray:
     return order
 
 
-def assign_seeds(requested: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+SEEDING_METHODS = ("rating", "enrollment", "random", "manual")
+
+
+def assign_seeds(
+    requested: np.ndarray,
+    ratings: np.ndarray,
+    method: str = "rating",
+    random_seed: int = 0,
+) -> np.ndarray:
     """Seeds 1..N for players given in enrollment order.
 
     ``requested`` holds explicit seeds (:data:`NO_SEED` where none was asked for) and
     ``ratings`` the players' ratings (NaN where unknown). Explicit seeds are kept; the
-    remaining seeds go by rating, highest first, players without a rating after those
-    with one, ties and unrated players in enrollment order.
+    remaining seeds go by ``method``: "rating" (highest first, players without a rating
+    after those with one, ties in enrollment order), "enrollment" (enrollment order),
+    "random" (a shuffle drawn from ``random_seed``) or "manual" (every player must have
+    requested a seed).
 
     >>> assign_seeds(np.array([0, 0, 1, 0]), np.array([1500.0, 1700.0, 1200.0, np.nan])).tolist()
     [3, 2, 1, 4]
+    >>> assign_seeds(np.array([0, 0, 1, 0]), np.zeros(4), "enrollment").tolist()
+    [2, 3, 1, 4]
     """
+    if method not in SEEDING_METHODS:
+        raise ValueError(f"unknown seeding method {method!r}")
     requested = np.asarray(requested, dtype=np.int64)
     ratings = np.asarray(ratings, dtype=np.float64)
     count = requested.size
@@ -76,10 +90,19 @@ def assign_seeds(requested: np.ndarray, ratings: np.ndarray) -> np.ndarray:
             raise SeedingError("seed", f"seed {int(values[counts > 1][0])} is requested twice")
     free_seeds = np.setdiff1d(np.arange(1, count + 1), chosen, assume_unique=True)
     free_players = np.flatnonzero(~explicit)
-    free_ratings = ratings[free_players]
-    unrated = np.isnan(free_ratings)
-    # lexsort sorts by the last key first: unrated last, then higher rating, then order.
-    ranking = np.lexsort((free_players, -np.nan_to_num(free_ratings), unrated))
+    if method == "manual" and free_players.size:
+        raise SeedingError(
+            "seed", f"manual seeding: {free_players.size} players have not been given a seed"
+        )
+    if method == "rating":
+        free_ratings = ratings[free_players]
+        unrated = np.isnan(free_ratings)
+        # lexsort sorts by the last key first: unrated last, then higher rating, then order.
+        ranking = np.lexsort((free_players, -np.nan_to_num(free_ratings), unrated))
+    elif method == "random":
+        ranking = np.random.default_rng(random_seed).permutation(free_players.size)
+    else:
+        ranking = np.arange(free_players.size)
     seeds = requested.copy()
     seeds[free_players[ranking]] = free_seeds
     return seeds

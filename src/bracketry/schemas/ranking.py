@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class RankingRead(BaseModel):
@@ -16,6 +16,11 @@ class RankingRead(BaseModel):
     losses: int
     score_for: int
     score_against: int
+    points: float = Field(description="Points (wins in elimination formats).")
+    draws: int
+    tiebreaks: dict[str, float] = Field(
+        description="The tournament's tiebreak values, in chain order (points formats)."
+    )
 
 
 class RankingPage(BaseModel):

@@ -6,6 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from bracketry.engine.formats.base import FormatError
+from bracketry.engine.formats.registry import build
+from bracketry.schemas.formats import FormatName
 from bracketry.schemas.job import SimulationMode
 
 CONFIRM_FROM = 128
@@ -19,11 +22,22 @@ class ScenarioCreate(BaseModel):
 
     scenario: Literal["smoke_test", "scale_test", "large_field_monitor"] = "smoke_test"
     player_count: int = Field(1024, ge=2, le=MAX_SCENARIO_PLAYERS)
-    tournament_format: Literal["knockout"] = "knockout"
+    tournament_format: FormatName = "knockout"
     confirmed: bool = Field(False, validate_default=True)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     simulation_mode: SimulationMode = "auto"
     dry_run: bool = False
+
+    @field_validator("tournament_format")
+    @classmethod
+    def _format_fits_players(cls, name: str, info: ValidationInfo) -> str:
+        count = info.data.get("player_count")
+        if count is not None:
+            try:
+                build(name, {}).check(count)
+            except FormatError as error:
+                raise ValueError(f"{error} (player_count)") from error
+        return name
 
     @field_validator("confirmed")
     @classmethod

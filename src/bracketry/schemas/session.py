@@ -72,6 +72,24 @@ class ResultCreate(BaseModel):
     winner_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
+class ResultCorrection(ResultCreate):
+    """A corrected result; ``force`` lets it reset later sessions that have results."""
+
+    force: bool = Field(
+        False,
+        strict=True,
+        description="Reset (or remove) later sessions that already have results.",
+    )
+
+
+class CorrectionOutcome(BaseModel):
+    """What a correction changed: the session, and the sessions it reset or removed."""
+
+    session: SessionRead
+    reset: list[int] = Field(description="Sessions whose results and arrivals were undone.")
+    removed: list[int] = Field(description="Sessions deleted to be paired again (Swiss, reset).")
+
+
 class SimulationCreate(BaseModel):
     """Simulate every playable match from an explicit seed."""
 

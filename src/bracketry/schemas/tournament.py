@@ -3,34 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bracketry.schemas.formats import FormatChoice
 from bracketry.schemas.status import Status
 
-MAX_PLAYERS_LIMIT = 2_000_000
 
-
-class KnockoutConfig(BaseModel):
-    """Options of a single-elimination tournament."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    third_place: bool = Field(True, description="Play a match for third place (needs 4+ players).")
-    max_players: int | None = Field(
-        None, ge=2, le=MAX_PLAYERS_LIMIT, description="Capacity; enrollment past it is refused."
-    )
-
-
-class TournamentCreate(BaseModel):
-    """What an operator gives to create a tournament."""
+class TournamentCreate(FormatChoice):
+    """What an operator gives to create a tournament: a name, a format and its options."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    format: Literal["knockout"] = "knockout"
-    config: KnockoutConfig = Field(default_factory=KnockoutConfig)
 
 
 class MatchCounts(BaseModel):
@@ -44,13 +29,11 @@ class MatchCounts(BaseModel):
     completed: int = 0
 
 
-class TournamentRead(BaseModel):
+class TournamentRead(FormatChoice):
     """A tournament as clients see it."""
 
     id: int
     name: str
-    format: str
-    config: KnockoutConfig
     status: Status
     enrolled_count: int
     sessions_generated: bool

@@ -1,58 +1,112 @@
-"""Loading a stored bracket back into engine arrays, and writing engine output in bulk."""
+"""A stored tournament as engine arrays, and engine output written back in bulk.
+
+Players are indexed by seed (index ``i`` is seed ``i + 1``), as every format expects.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bracketry.engine.bracket import Bracket, Moves
-from bracketry.engine.model import NO_MATCH, NO_PLAYER, SIDE_CODES, Outcome
-from bracketry.engine.play import UNDECIDED
-from bracketry.store.bulk import bind_value, fetch_ints, fetch_rows, insert_columns
-from bracketry.store.models import Advancement, Enrollment, Result
+from bracketry.engine.formats.base import Progress
+from bracketry.engine.model import (
+    NO_MATCH,
+    NO_PLAYER,
+    NO_WINNER,
+    OUTCOME_CODES,
+    SIDE_CODES,
+    UNDECIDED,
+    Outcome,
+)
+from bracketry.engine.play import initial_winner_slot
+from bracketry.service.enrollments import seeded_entries
+from bracketry.store.bulk import (
+    allocate_ids,
+    bind_value,
+    fetch_ints,
+    insert_columns,
+    with_nulls,
+)
+from bracketry.store.models import Advancement, Match, Result, Tournament
 from bracketry.store.types import utcnow
 
 _SIDE_CASE = " ".join(f"WHEN '{side.value}' THEN {code}" for code, side in enumerate(SIDE_CODES))
+_OUTCOME_CASE = " ".join(
+    f"WHEN '{outcome.value}' THEN {code}" for code, outcome in enumerate(OUTCOME_CODES)
+)
+
+MATCH_COLUMNS = (
+    "id",
+    "tournament_id",
+    "stage",
+    "side",
+    "round",
+    "number",
+    "entrant_a",
+    "entrant_b",
+    "winner_to",
+    "winner_slot",
+    "loser_to",
+    "loser_slot",
+)
+"""Columns of a match row as generation writes them."""
 
 
 @dataclass(frozen=True)
 class BracketState:
-    """A stored bracket as arrays; players are indexed by ascending player id."""
+    """A stored tournament as arrays: matches by position, players by seed index."""
 
-    bracket: Bracket
+    progress: Progress
     match_ids: np.ndarray
     player_ids: np.ndarray
-    ratings: np.ndarray
-    slots: np.ndarray
-    winner_slot: np.ndarray
-    scores: np.ndarray
-    decided: np.ndarray
+
+    @property
+    def bracket(self) -> Bracket:
+        """The structure of every stored match."""
+        return self.progress.bracket
+
+    def then(self, more: Bracket, ids: np.ndarray) -> BracketState:
+        """This state with the freshly written matches ``more`` (ids ``ids``) appended."""
+        fresh = Progress.fresh(more, self.progress.ratings)
+        now = self.progress
+        return BracketState(
+            progress=replace(
+                now,
+                bracket=now.bracket.then(more),
+                slots=np.concatenate([now.slots, fresh.slots]),
+                winner_slot=np.concatenate([now.winner_slot, fresh.winner_slot]),
+                outcome=np.concatenate([now.outcome, fresh.outcome]),
+                scores=np.concatenate([now.scores, fresh.scores]),
+            ),
+            match_ids=np.concatenate([self.match_ids, ids]),
+            player_ids=self.player_ids,
+        )
 
 
-def load(*, db: Session, tournament_id: int) -> BracketState:
-    """The tournament's bracket, participants and results as arrays."""
+def load(*, db: Session, tournament: Tournament) -> BracketState:
+    """The tournament's matches, participants and results as arrays."""
     conn = db.connection()
-    params = (tournament_id,)
+    params = (tournament.id,)
     matches = fetch_ints(
         conn,
         "SELECT id, CASE side " + _SIDE_CASE + " END, round, number, "
         "COALESCE(entrant_a, -1), COALESCE(entrant_b, -1), COALESCE(winner_to, -1), "
-        "COALESCE(winner_slot, 0), COALESCE(loser_to, -1), COALESCE(loser_slot, 0) "
+        "COALESCE(winner_slot, 0), COALESCE(loser_to, -1), COALESCE(loser_slot, 0), stage "
         "FROM matches WHERE tournament_id = ? ORDER BY id",
         params,
-        10,
+        11,
     )
-    enrolled = fetch_rows(
-        conn,
-        f"SELECT player_id, rating FROM {Enrollment.__tablename__} "
-        "WHERE tournament_id = ? ORDER BY player_id",
-        params,
-    )
-    player_ids = np.array([r[0] for r in enrolled], dtype=np.int64)
-    ratings = np.array([np.nan if r[1] is None else r[1] for r in enrolled], dtype=np.float64)
+    ids, ratings, seeds = seeded_entries(db=db, tournament=tournament)
+    by_seed = np.empty_like(ids)
+    by_seed[seeds - 1] = ids
+    sorted_ids = np.sort(ids)
+    seed_index_of_sorted = (seeds[np.argsort(ids)] - 1).astype(np.int32)
+    ratings_by_seed = np.empty_like(ratings)
+    ratings_by_seed[seeds - 1] = ratings
     match_ids = matches[:, 0]
     count = match_ids.size
     span = (int(match_ids[0]), int(match_ids[-1])) if count else (0, -1)
@@ -62,34 +116,36 @@ def load(*, db: Session, tournament_id: int) -> BracketState:
         span,
         3,
     )
-    results = fetch_rows(
+    results = fetch_ints(
         conn,
-        "SELECT match_id, outcome, COALESCE(winner_slot, -1), COALESCE(score_a, 0), "
-        "COALESCE(score_b, 0) FROM results WHERE tournament_id = ?",
+        "SELECT match_id, CASE outcome " + _OUTCOME_CASE + " END, "
+        f"COALESCE(winner_slot, {NO_WINNER}), COALESCE(score_a, 0), COALESCE(score_b, 0) "
+        "FROM results WHERE tournament_id = ?",
         params,
+        5,
     )
 
-    def to_index(ids: np.ndarray) -> np.ndarray:
-        return np.where(ids < 0, NO_PLAYER, np.searchsorted(player_ids, ids)).astype(np.int32)
+    def to_index(player: np.ndarray) -> np.ndarray:
+        found = seed_index_of_sorted[np.searchsorted(sorted_ids, player).clip(0, ids.size - 1)]
+        return np.where(player < 0, NO_PLAYER, found).astype(np.int32)
 
-    def to_position(ids: np.ndarray) -> np.ndarray:
-        return np.where(ids < 0, NO_MATCH, np.searchsorted(match_ids, ids)).astype(np.int32)
+    def to_position(match: np.ndarray) -> np.ndarray:
+        return np.where(match < 0, NO_MATCH, np.searchsorted(match_ids, match)).astype(np.int32)
 
     entrants = np.stack([to_index(matches[:, 4]), to_index(matches[:, 5])], axis=1)
     slots = entrants.copy()
     if advanced.size:
         slots[to_position(advanced[:, 0]), advanced[:, 1]] = to_index(advanced[:, 2])
     winner_slot = np.full(count, UNDECIDED, dtype=np.int8)
+    outcome = np.full(count, -1, dtype=np.int8)
     scores = np.zeros((count, 2), dtype=np.int64)
-    decided = np.zeros(count, dtype=bool)
     bye = np.zeros(count, dtype=bool)
-    if results:
-        result_pos = to_position(np.array([r[0] for r in results], dtype=np.int64))
-        winner_slot[result_pos] = [r[2] for r in results]
-        scores[result_pos, 0] = [r[3] for r in results]
-        scores[result_pos, 1] = [r[4] for r in results]
-        decided[result_pos] = True
-        bye[result_pos] = [r[1] == Outcome.BYE for r in results]
+    if results.size:
+        at = to_position(results[:, 0])
+        outcome[at] = results[:, 1]
+        winner_slot[at] = results[:, 2]
+        scores[at] = results[:, 3:5]
+        bye[at] = results[:, 1] == OUTCOME_CODES.index(Outcome.BYE)
     bracket = Bracket(
         round=matches[:, 2].astype(np.int16),
         number=matches[:, 3].astype(np.int32),
@@ -100,11 +156,58 @@ def load(*, db: Session, tournament_id: int) -> BracketState:
         loser_to=to_position(matches[:, 8]),
         loser_slot=matches[:, 9].astype(np.int8),
         bye=bye,
-        player_count=int(player_ids.size),
+        player_count=int(ids.size),
+        stage=matches[:, 10].astype(np.int16),
     )
-    return BracketState(
-        bracket, match_ids, player_ids, ratings, slots, winner_slot, scores, decided
+    progress = Progress(bracket, slots, winner_slot, outcome, scores, ratings_by_seed)
+    return BracketState(progress, match_ids, by_seed)
+
+
+def match_columns(
+    bracket: Bracket, *, ids: np.ndarray, tournament_id: int, player_ids: np.ndarray
+) -> tuple[object, ...]:
+    """The :data:`MATCH_COLUMNS` of ``bracket``: positions become ``ids``, player indexes
+    become ``player_ids`` (index ``i`` plays as ``player_ids[i]``), absent ones NULL."""
+    count = bracket.match_count
+    link = np.append(ids, -1)  # a NO_MATCH (-1) link reads the trailing -1
+    entrants = np.where(bracket.entrants == NO_PLAYER, -1, player_ids[bracket.entrants])
+    sides = np.array([s.value for s in SIDE_CODES], dtype=object)[bracket.side]
+    winner_to, loser_to = link[bracket.winner_to], link[bracket.loser_to]
+    return (
+        ids,
+        [tournament_id] * count,
+        bracket.stages,
+        sides,
+        bracket.round,
+        bracket.number,
+        with_nulls(entrants[:, 0], entrants[:, 0] == -1),
+        with_nulls(entrants[:, 1], entrants[:, 1] == -1),
+        with_nulls(winner_to, winner_to == -1),
+        bracket.winner_slot,
+        with_nulls(loser_to, loser_to == -1),
+        bracket.loser_slot,
     )
+
+
+def write_matches(
+    conn: Connection, *, tournament_id: int, bracket: Bracket, player_ids: np.ndarray
+) -> np.ndarray:
+    """Store ``bracket``'s matches (links relative to it) and its byes' results; their ids."""
+    ids = allocate_ids(conn, Match.__table__, bracket.match_count)
+    columns = match_columns(bracket, ids=ids, tournament_id=tournament_id, player_ids=player_ids)
+    insert_columns(conn, Match.__table__, MATCH_COLUMNS, columns)
+    byes = np.flatnonzero(bracket.bye)
+    write_results(
+        conn,
+        tournament_id=tournament_id,
+        match_ids=ids[byes],
+        outcome=Outcome.BYE,
+        winner_slot=initial_winner_slot(bracket)[byes],
+        score_a=None,
+        score_b=None,
+        source="bye",
+    )
+    return ids
 
 
 def write_results(
@@ -112,16 +215,22 @@ def write_results(
     *,
     tournament_id: int,
     match_ids: np.ndarray,
-    outcome: Outcome,
+    outcome: Outcome | np.ndarray,
     winner_slot: np.ndarray,
     score_a: np.ndarray | None,
     score_b: np.ndarray | None,
     source: str,
 ) -> int:
-    """Append result rows for ``match_ids`` in bulk."""
+    """Append result rows for ``match_ids`` in bulk; ``outcome`` is one for all or one each
+    (as outcome codes), a ``NO_WINNER`` winner slot is stored as NULL."""
     count = int(match_ids.size)
     none = [None] * count
     now = bind_value(conn, Result.__table__, "recorded_at", utcnow())
+    if isinstance(outcome, Outcome):
+        outcomes: object = [outcome.value] * count
+    else:
+        outcomes = np.array([o.value for o in OUTCOME_CODES], dtype=object)[outcome]
+    winner_slot = np.asarray(winner_slot)
     return insert_columns(
         conn,
         Result.__table__,
@@ -138,8 +247,8 @@ def write_results(
         (
             match_ids,
             [tournament_id] * count,
-            [outcome.value] * count,
-            winner_slot,
+            outcomes,
+            with_nulls(winner_slot, winner_slot == NO_WINNER),
             none if score_a is None else score_a,
             none if score_b is None else score_b,
             [source] * count,

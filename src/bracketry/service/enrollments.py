@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bracketry.engine.seeding import NO_SEED, SeedingError, assign_seeds
@@ -185,10 +185,36 @@ def seeded_entries(
     """(player ids, ratings, seeds) in enrollment order; seeds by :func:`assign_seeds`."""
     ids, requested, ratings = _entries(db, tournament.id)
     try:
-        seeds = assign_seeds(requested, ratings)
+        seeds = _seeds(tournament, requested, ratings)
     except SeedingError as error:
         raise Conflict(str(error), field=error.field) from error
     return ids, ratings, seeds
+
+
+def check_manual_seeds(*, db: Session, tournament: Tournament) -> None:
+    """With manual seeding, raise :class:`Conflict` unless every player has a seed."""
+    if (tournament.config or {}).get("seeding") != "manual":
+        return
+    missing = db.execute(
+        select(func.count())
+        .select_from(Enrollment)
+        .where(Enrollment.tournament_id == tournament.id, Enrollment.requested_seed.is_(None))
+    ).scalar_one()
+    if missing:
+        raise Conflict(
+            f"manual seeding: {missing} players have not been given a seed", field="seed"
+        )
+
+
+def _seeds(tournament: Tournament, requested: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+    """Seeds by the tournament's seeding method."""
+    config = tournament.config or {}
+    return assign_seeds(
+        requested,
+        ratings,
+        config.get("seeding", "rating"),
+        int(config.get("seeding_seed", 0)),
+    )
 
 
 def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> EnrollmentPage:
@@ -197,12 +223,13 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
     While requested seeds cannot all be honoured yet (seed 8 with 5 players enrolled),
     ``seed`` is null, the page is in enrollment order and ``seeding_issue`` says why.
     """
-    if db.get(Tournament, tournament_id) is None:
+    tournament = db.get(Tournament, tournament_id)
+    if tournament is None:
         raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
     ids, requested, ratings = _entries(db, tournament_id)
     issue: str | None = None
     try:
-        seeds: np.ndarray | None = assign_seeds(requested, ratings)
+        seeds: np.ndarray | None = _seeds(tournament, requested, ratings)
         order = np.argsort(seeds, kind="stable")
     except SeedingError as error:
         seeds, issue = None, str(error)

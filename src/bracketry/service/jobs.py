@@ -73,7 +73,7 @@ def request(
         running = active_job(db, tournament_id)
         if running is not None:
             raise Conflict(f"generation is already {running.status} as task {running.id}")
-        generation.check_can_generate(tournament)
+        generation.check_can_generate(db=db, tournament=tournament)
         job = _new_job(tournament_id, options.simulation_mode, options.seed)
         db.add(job)
         synchronous = tournament.enrolled_count < threshold

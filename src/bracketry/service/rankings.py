@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bracketry.engine.standings import knockout_standings
+from bracketry.engine.formats.base import Table
 from bracketry.schemas.ranking import RankingOutcome, RankingPage, RankingRead
 from bracketry.service import bracket_state
 from bracketry.service.errors import NotFound
+from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import insert_columns
@@ -24,8 +26,8 @@ def calculate(*, db: Session, tournament_id: int) -> RankingOutcome:
     start = time.perf_counter()
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="calculate rankings")
-    state = bracket_state.load(db=db, tournament_id=tournament_id)
-    standings = knockout_standings(state.bracket, state.slots, state.winner_slot, state.scores)
+    state = bracket_state.load(db=db, tournament=tournament)
+    table = format_of(tournament).standings(state.progress)
     db.execute(delete(Ranking).where(Ranking.tournament_id == tournament_id))
     count = insert_columns(
         db.connection(),
@@ -39,22 +41,37 @@ def calculate(*, db: Session, tournament_id: int) -> RankingOutcome:
             "losses",
             "score_for",
             "score_against",
+            "points",
+            "draws",
+            "metrics",
         ),
         (
             np.full(state.player_ids.size, tournament_id),
             state.player_ids,
-            standings.rank,
-            standings.round_reached,
-            standings.wins,
-            standings.losses,
-            standings.score_for,
-            standings.score_against,
+            table.rank,
+            table.round_reached,
+            table.wins,
+            table.losses,
+            table.score_for,
+            table.score_against,
+            table.points,
+            table.draws,
+            _metrics_json(table),
         ),
     )
     tournament.rankings_calculated_at = utcnow()
     return RankingOutcome(
         ranked=count, duration_ms=round((time.perf_counter() - start) * 1000.0, 2)
     )
+
+
+def _metrics_json(table: Table) -> list[str | None]:
+    """Each player's tiebreak values as a JSON object in chain order (None without a chain)."""
+    if not table.metrics:
+        return [None] * int(table.rank.size)
+    names = list(table.metrics)
+    columns = np.stack([np.round(table.metrics[n].astype(np.float64), 6) for n in names], axis=1)
+    return [json.dumps(dict(zip(names, row, strict=True))) for row in columns.tolist()]
 
 
 def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> RankingPage:
@@ -82,6 +99,9 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> Ra
             losses=r.losses,
             score_for=r.score_for,
             score_against=r.score_against,
+            points=r.points,
+            draws=r.draws,
+            tiebreaks=json.loads(r.metrics) if r.metrics else {},
         )
         for r, name in rows
     ]

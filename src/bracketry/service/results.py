@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bracketry.engine.bracket import Moves, advance
-from bracketry.engine.model import Outcome, Slot
+from bracketry.engine.model import NO_WINNER, Outcome, Slot
 from bracketry.engine.results import ResultError, judge
 from bracketry.schemas.session import ResultCreate, SessionRead
-from bracketry.service import sessions
+from bracketry.service import bracket_state, formats, sessions
 from bracketry.service.bracket_state import write_moves, write_results
 from bracketry.service.errors import Conflict, Invalid
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
-
-DRAWS_ALLOWED = {"knockout": False}
+from bracketry.store.models import Match, Result
 
 
 def record(
@@ -24,54 +24,91 @@ def record(
     """Record ``result_in`` for a ready session and advance its players, atomically."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="record results")
+    fmt = formats.format_of(tournament)
     match = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
     if match.result is not None:
         raise Conflict(
             f"session {session_id} already has a result ({match.result.outcome.value}, "
-            f"recorded {match.result.recorded_at:%Y-%m-%d %H:%M:%S})"
+            f"recorded {match.result.recorded_at:%Y-%m-%d %H:%M:%S}); "
+            "PUT a correction to change it"
         )
+    outcome, won = judged(match, result_in, draws_allowed=fmt.draws_allowed)
+    apply(
+        db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
+    )
+    if fmt.grows and not _undecided(db, tournament_id):
+        formats.extend(
+            db.connection(),
+            tournament=tournament,
+            fmt=fmt,
+            state=bracket_state.load(db=db, tournament=tournament),
+        )
+    db.flush()
+    return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
+
+
+def judged(
+    match: SessionRead, result_in: ResultCreate, *, draws_allowed: bool
+) -> tuple[Outcome, int]:
+    """The outcome of ``result_in`` and its winner slot (``NO_WINNER`` for none), or a 4xx."""
     if match.participants is None or None in match.participants:
         raise Conflict(
-            f"session {session_id} is {match.status.value}: both participants must be known"
+            f"session {match.id} is {match.status.value}: both participants must be known"
         )
     a, b = (p.player_id for p in match.participants if p is not None)
     winner: Slot | None = None
     if result_in.winner_id is not None:
         if result_in.winner_id not in (a, b):
             raise Invalid(
-                f"player {result_in.winner_id} does not play in session {session_id}",
+                f"player {result_in.winner_id} does not play in session {match.id}",
                 field="winner_id",
             )
         winner = Slot.A if result_in.winner_id == a else Slot.B
     outcome = Outcome(result_in.outcome)
     try:
         won = judge(
-            outcome,
-            result_in.score_a,
-            result_in.score_b,
-            winner,
-            draws_allowed=DRAWS_ALLOWED.get(tournament.format, False),
+            outcome, result_in.score_a, result_in.score_b, winner, draws_allowed=draws_allowed
         )
     except ResultError as error:
         raise Invalid(str(error), field=error.field) from error
+    return outcome, NO_WINNER if won is None else int(won)
+
+
+def apply(
+    db: Session,
+    *,
+    tournament_id: int,
+    match: SessionRead,
+    outcome: Outcome,
+    won: int,
+    result_in: ResultCreate,
+) -> None:
+    """Write the result row of ``match`` and, for a winner, its players' moves."""
     conn = db.connection()
-    match_ids = np.array([session_id], dtype=np.int64)
     write_results(
         conn,
         tournament_id=tournament_id,
-        match_ids=match_ids,
+        match_ids=np.array([match.id], dtype=np.int64),
         outcome=outcome,
         winner_slot=np.array([won]),
         score_a=np.array([result_in.score_a]),
         score_b=np.array([result_in.score_b]),
         source="manual",
     )
-    if won is not None:
-        write_moves(
-            conn, moves=_moves(match, won), match_ids=_match_ids(match), player_ids=np.array([a, b])
-        )
-    db.flush()
-    return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
+    if won != NO_WINNER and match.participants is not None:
+        players = np.array([p.player_id for p in match.participants if p is not None])
+        write_moves(conn, moves=_moves(match, won), match_ids=_match_ids(match), player_ids=players)
+
+
+def _undecided(db: Session, tournament_id: int) -> int:
+    """How many of the tournament's matches have no result yet."""
+    matches = db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
+    ).scalar_one()
+    results = db.execute(
+        select(func.count()).select_from(Result).where(Result.tournament_id == tournament_id)
+    ).scalar_one()
+    return int(matches - results)
 
 
 def _match_ids(match: SessionRead) -> np.ndarray:
@@ -85,7 +122,7 @@ def _match_ids(match: SessionRead) -> np.ndarray:
     )
 
 
-def _moves(match: SessionRead, won: Slot) -> Moves:
+def _moves(match: SessionRead, won: int) -> Moves:
     """The engine's advancement for one decided match, in positions of :func:`_match_ids`
     and player indexes 0 (A) and 1 (B)."""
     return advance(

@@ -1,4 +1,8 @@
-"""Simulating results: every playable match decided from ratings, round by round, in bulk."""
+"""Simulating results: every playable match decided from ratings, round by round, in bulk.
+
+Formats that add matches as results arrive (Swiss rounds, a grand-final reset) are played
+on until they add nothing more.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,11 @@ import time
 import numpy as np
 from sqlalchemy.orm import Session
 
-from bracketry.engine.model import Outcome
+from bracketry.engine.model import NO_WINNER, Outcome, outcome_code
 from bracketry.engine.play import play_out
-from bracketry.engine.simulate import rating_decider
+from bracketry.engine.simulate import DRAW_RATE, rating_decider
 from bracketry.schemas.session import SimulationOutcome
-from bracketry.service import bracket_state
+from bracketry.service import bracket_state, formats
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
 
@@ -21,26 +25,38 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
     start = time.perf_counter()
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="simulate results")
-    state = bracket_state.load(db=db, tournament_id=tournament_id)
+    fmt = formats.format_of(tournament)
+    state = bracket_state.load(db=db, tournament=tournament)
     rng = np.random.default_rng(seed)
-    played = play_out(
-        state.bracket, state.slots, state.winner_slot, rating_decider(state.ratings, rng)
-    )
+    decide = rating_decider(state.progress.ratings, rng, DRAW_RATE if fmt.draws_allowed else 0.0)
     conn = db.connection()
-    written = bracket_state.write_results(
-        conn,
-        tournament_id=tournament_id,
-        match_ids=state.match_ids[played.position],
-        outcome=Outcome.WIN,
-        winner_slot=played.winner_slot,
-        score_a=played.score_a,
-        score_b=played.score_b,
-        source="simulation",
-    )
-    bracket_state.write_moves(
-        conn, moves=played.moves, match_ids=state.match_ids, player_ids=state.player_ids
-    )
-    decided = int(state.decided.sum()) + written
+    written = 0
+    while True:
+        progress = state.progress
+        played = play_out(progress.bracket, progress.slots, progress.winner_slot, decide)
+        outcome = np.where(
+            played.winner_slot == NO_WINNER, outcome_code(Outcome.DRAW), outcome_code(Outcome.WIN)
+        ).astype(np.int8)
+        progress.outcome[played.position] = outcome
+        progress.scores[played.position, 0] = played.score_a
+        progress.scores[played.position, 1] = played.score_b
+        written += bracket_state.write_results(
+            conn,
+            tournament_id=tournament_id,
+            match_ids=state.match_ids[played.position],
+            outcome=outcome,
+            winner_slot=played.winner_slot,
+            score_a=played.score_a,
+            score_b=played.score_b,
+            source="simulation",
+        )
+        bracket_state.write_moves(
+            conn, moves=played.moves, match_ids=state.match_ids, player_ids=state.player_ids
+        )
+        state, added = formats.extend(conn, tournament=tournament, fmt=fmt, state=state)
+        if not added:
+            break
+    decided = int(state.progress.decided.sum())
     total = state.bracket.match_count
     return SimulationOutcome(
         results_written=written,

@@ -157,6 +157,10 @@ class Ranking(Base):
     losses: Mapped[int] = mapped_column(Integer)
     score_for: Mapped[int] = mapped_column(Integer)
     score_against: Mapped[int] = mapped_column(Integer)
+    points: Mapped[float] = mapped_column(Float, server_default="0")
+    draws: Mapped[int] = mapped_column(Integer, server_default="0")
+    metrics: Mapped[str | None] = mapped_column(Text)
+    """Tiebreak values in the tournament's chain order, as a JSON object."""
 
 
 class Job(Base):

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from bracketry.engine.bracket import Bracket
+from bracketry.engine.formats.base import NOTHING, FormatError, Progress, Table
 from bracketry.engine.model import NO_MATCH, NO_PLAYER, Side, side_code
 from bracketry.engine.seeding import bracket_order, bracket_size
+from bracketry.engine.standings import knockout_standings
 
 MIN_PLAYERS = 2
 THIRD_PLACE_MIN_PLAYERS = 4
@@ -106,3 +108,48 @@ def generate(player_count: int, options: KnockoutOptions | None = None) -> Brack
         bye=bye,
         player_count=player_count,
     )
+
+
+@dataclass(frozen=True)
+class Knockout:
+    """Single elimination behind the :class:`~bracketry.engine.formats.base.Format` interface."""
+
+    options: KnockoutOptions = KnockoutOptions()
+    name: str = "knockout"
+    draws_allowed: bool = False
+    grows: bool = False
+
+    def check(self, player_count: int) -> None:
+        """A knockout needs two players."""
+        if player_count < MIN_PLAYERS:
+            raise FormatError(
+                "players", f"a knockout needs at least {MIN_PLAYERS} players, got {player_count}"
+            )
+
+    def start(self, player_count: int) -> Bracket:
+        """The whole bracket; nothing is appended later."""
+        return generate(player_count, self.options)
+
+    def appended_after(self, progress: Progress, position: int) -> np.ndarray:
+        """Nothing is ever appended."""
+        return NOTHING
+
+    def extend(self, progress: Progress) -> Bracket | None:
+        """Nothing: the bracket is complete from the start."""
+        return None
+
+    def standings(self, progress: Progress) -> Table:
+        """Places by how far each player went (shared places, "1224")."""
+        s = knockout_standings(
+            progress.bracket, progress.slots, progress.winner_slot, progress.scores
+        )
+        return Table(
+            rank=s.rank,
+            points=s.wins.astype(np.float64),
+            wins=s.wins,
+            draws=np.zeros_like(s.wins),
+            losses=s.losses,
+            score_for=s.score_for,
+            score_against=s.score_against,
+            round_reached=s.round_reached,
+        )

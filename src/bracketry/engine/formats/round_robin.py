@@ -15,9 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bracketry.engine.model import NO_PLAYER
+from bracketry.engine.bracket import Bracket
+from bracketry.engine.formats.base import NOTHING, FormatError, Games, Progress, Table
+from bracketry.engine.model import NO_MATCH, NO_PLAYER, Side, side_code
+from bracketry.engine.tiebreaks import PointsRule, points_table
 
 MIN_PLAYERS = 2
+MAX_PLAYERS = 5_000
+"""12.5 million matches (25 million double): the largest field a round robin takes here."""
 MAX_ROUNDS = int(np.iinfo(np.int16).max)
 """Rounds are stored as int16."""
 
@@ -142,3 +147,79 @@ def generate(player_count: int, options: RoundRobinOptions | None = None) -> Sch
         bye_player=pairs[bye].max(axis=1),
         player_count=player_count,
     )
+
+
+def as_bracket(schedule: Schedule) -> Bracket:
+    """The schedule's matches as a link-free :class:`Bracket` (byes are not matches).
+
+    >>> as_bracket(generate(4)).entrants.tolist()[:2]
+    [[0, 3], [1, 2]]
+    """
+    count = schedule.match_count
+    nowhere = np.full(count, NO_MATCH, dtype=np.int32)
+    slot = np.zeros(count, dtype=np.int8)
+    return Bracket(
+        round=schedule.round.astype(np.int16),
+        number=schedule.number.astype(np.int32),
+        side=np.full(count, side_code(Side.MAIN), dtype=np.int8),
+        entrants=np.stack([schedule.home, schedule.away], axis=1).astype(np.int32),
+        winner_to=nowhere,
+        winner_slot=slot,
+        loser_to=nowhere.copy(),
+        loser_slot=slot.copy(),
+        bye=np.zeros(count, dtype=bool),
+        player_count=schedule.player_count,
+    )
+
+
+FOOTBALL_POINTS = PointsRule(win=3.0, draw=1.0, loss=0.0)
+"""3 / 1 / 0."""
+
+DEFAULT_TIEBREAKS = ("head_to_head", "score_difference", "scores_for", "wins", "seed")
+"""FIFA-like: the results among the tied first, then the overall scores."""
+
+
+@dataclass(frozen=True)
+class RoundRobin:
+    """Round robin behind the :class:`~bracketry.engine.formats.base.Format` interface."""
+
+    options: RoundRobinOptions = RoundRobinOptions()
+    points: PointsRule = FOOTBALL_POINTS
+    tiebreaks: tuple[str, ...] = DEFAULT_TIEBREAKS
+    lot_seed: int = 0
+    name: str = "round_robin"
+    draws_allowed: bool = True
+    grows: bool = False
+
+    def check(self, player_count: int) -> None:
+        """At least two players, at most :data:`MAX_PLAYERS`."""
+        if player_count < MIN_PLAYERS:
+            raise FormatError(
+                "players", f"a round robin needs at least {MIN_PLAYERS} players, got {player_count}"
+            )
+        if player_count > MAX_PLAYERS:
+            raise FormatError(
+                "players", f"a round robin takes at most {MAX_PLAYERS} players, got {player_count}"
+            )
+
+    def start(self, player_count: int) -> Bracket:
+        """Every round at once."""
+        return as_bracket(generate(player_count, self.options))
+
+    def appended_after(self, progress: Progress, position: int) -> np.ndarray:
+        """Nothing is ever appended."""
+        return NOTHING
+
+    def extend(self, progress: Progress) -> Bracket | None:
+        """Nothing: every match exists from the start."""
+        return None
+
+    def standings(self, progress: Progress) -> Table:
+        """Points, then the tiebreak chain, then a seeded lot."""
+        return points_table(
+            Games.of(progress),
+            progress.player_count,
+            self.points,
+            self.tiebreaks,
+            lot_seed=self.lot_seed,
+        )

@@ -1,0 +1,194 @@
+"""Each format's options: a validated model chosen by the tournament's ``format``.
+
+An impossible option is refused at creation with the field that holds it; limits that
+depend on the player count are checked against ``max_players`` here (when given) and
+against the enrolled players at generation.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from bracketry.engine.formats import round_robin, swiss
+from bracketry.engine.tiebreaks import TIEBREAKS
+
+MAX_PLAYERS_LIMIT = 2_000_000
+MAX_POINTS = 1000.0
+
+Seeding = Literal["rating", "enrollment", "random", "manual"]
+TiebreakName = Literal[TIEBREAKS]  # type: ignore[valid-type]
+GrandFinal = Literal["none", "simple", "reset"]
+FORMAT_NAMES = ("knockout", "double_elimination", "round_robin", "swiss")
+FormatName = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
+
+
+class CommonConfig(BaseModel):
+    """Options every format has: capacity and how seeds are given."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_players: int | None = Field(
+        None, ge=2, le=MAX_PLAYERS_LIMIT, description="Capacity; enrollment past it is refused."
+    )
+    seeding: Seeding = Field(
+        "rating",
+        description=(
+            "How seeds are given where no seed was requested: by rating (highest first), by "
+            "enrollment order, at random from seeding_seed, or manual (every player must "
+            "request a seed)."
+        ),
+    )
+    seeding_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of random seeding.")
+
+
+class PointsConfig(BaseModel):
+    """Points per outcome; a bye scores ``bye`` (a win when null)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    win: float = Field(3.0, ge=0, le=MAX_POINTS)
+    draw: float = Field(1.0, ge=0, le=MAX_POINTS)
+    loss: float = Field(0.0, ge=0, le=MAX_POINTS)
+    bye: float | None = Field(None, ge=0, le=MAX_POINTS)
+
+    @field_validator("draw")
+    @classmethod
+    def _draw_between(cls, draw: float, info: ValidationInfo) -> float:
+        win = info.data.get("win")
+        if win is not None and draw > win:
+            raise ValueError(f"a draw ({draw}) cannot be worth more than a win ({win})")
+        return draw
+
+
+SWISS_POINTS = PointsConfig(win=1.0, draw=0.5, loss=0.0)
+
+
+def _unique(chain: list[str]) -> list[str]:
+    repeated = sorted({name for name in chain if chain.count(name) > 1})
+    if repeated:
+        raise ValueError(f"{repeated[0]} appears twice in the tiebreak chain")
+    return chain
+
+
+class KnockoutConfig(CommonConfig):
+    """Single elimination."""
+
+    format: Literal["knockout"] = Field("knockout", exclude=True)
+    third_place: bool = Field(True, description="Play a match for third place (needs 4+ players).")
+
+
+class DoubleEliminationConfig(CommonConfig):
+    """Double elimination."""
+
+    format: Literal["double_elimination"] = Field("double_elimination", exclude=True)
+    grand_final: GrandFinal = Field(
+        "simple",
+        description="none: the two bracket winners are 1st and 2nd; simple: one match; "
+        "reset: a second match when the losers-bracket winner wins the first.",
+    )
+    third_place: bool | None = Field(
+        None, exclude=True, description="Not applicable: the losers bracket decides third place."
+    )
+
+    @field_validator("third_place")
+    @classmethod
+    def _no_third_place(cls, value: bool | None) -> None:
+        if value:
+            raise ValueError(
+                "double elimination has no third-place match: the losers bracket decides it"
+            )
+        return None
+
+
+class RoundRobinConfig(CommonConfig):
+    """Round robin (single or double)."""
+
+    format: Literal["round_robin"] = Field("round_robin", exclude=True)
+    max_players: int | None = Field(
+        None,
+        ge=2,
+        le=round_robin.MAX_PLAYERS,
+        description="Capacity; enrollment past it is refused.",
+    )
+    double: bool = Field(False, description="Play everyone twice, home and away swapped.")
+    points: PointsConfig = Field(default_factory=PointsConfig)
+    tiebreaks: Annotated[list[TiebreakName], Field(max_length=len(TIEBREAKS))] = Field(
+        default_factory=lambda: ["head_to_head", "score_difference", "scores_for", "wins", "seed"]
+    )
+    lot_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the final drawing of lots.")
+
+    _tiebreaks_unique = field_validator("tiebreaks")(_unique)
+
+
+class SwissConfig(CommonConfig):
+    """Swiss system."""
+
+    format: Literal["swiss"] = Field("swiss", exclude=True)
+    rounds: int | None = Field(
+        None,
+        ge=1,
+        le=swiss.MAX_ROUNDS,
+        description="Rounds to play: default ceil(log2 players), at most ceil(players / 2).",
+    )
+    points: PointsConfig = Field(default_factory=lambda: SWISS_POINTS.model_copy())
+    tiebreaks: Annotated[list[TiebreakName], Field(max_length=len(TIEBREAKS))] = Field(
+        default_factory=lambda: ["buchholz_cut1", "buchholz", "sonneborn_berger", "progressive"]
+    )
+    lot_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the final drawing of lots.")
+
+    _tiebreaks_unique = field_validator("tiebreaks")(_unique)
+
+    @field_validator("rounds")
+    @classmethod
+    def _fewer_rounds_than_players(cls, rounds: int | None, info: ValidationInfo) -> int | None:
+        capacity = info.data.get("max_players")
+        if rounds is not None and capacity is not None and rounds > swiss.max_rounds(capacity):
+            raise ValueError(
+                f"max_players={capacity} allows at most {swiss.max_rounds(capacity)} rounds"
+            )
+        return rounds
+
+
+def _format_of(value: object) -> str:
+    if isinstance(value, dict):
+        return str(value.get("format", "knockout"))
+    return str(getattr(value, "format", "knockout"))
+
+
+FormatConfig = Annotated[
+    Annotated[KnockoutConfig, Tag("knockout")]
+    | Annotated[DoubleEliminationConfig, Tag("double_elimination")]
+    | Annotated[RoundRobinConfig, Tag("round_robin")]
+    | Annotated[SwissConfig, Tag("swiss")],
+    Discriminator(_format_of),
+]
+"""The options of any format, told apart by their ``format``."""
+
+
+class FormatChoice(BaseModel):
+    """A ``format`` name and the matching ``config``; the config follows the format."""
+
+    format: FormatName = "knockout"
+    config: FormatConfig = Field(default_factory=KnockoutConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _config_follows_format(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("format", "knockout"), str):
+            config = data.get("config")
+            if config is None:
+                config = {}
+            if isinstance(config, dict):
+                data = {**data, "config": {**config, "format": data.get("format", "knockout")}}
+        return data
