@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.formats
 	$(BIN)/python -m bench.production
 	$(BIN)/python -m bench.monitor
 

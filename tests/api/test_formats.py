@@ -60,6 +60,10 @@ BAD_CONFIGS = [
     ),
     ({"format": "round_robin", "config": {"max_players": 6000}}, "config.max_players", "5000"),
     ({"format": "knockout", "config": {"seeding": "alphabetical"}}, "config.seeding", ""),
+    ({"format": "groups", "config": {"groups": 5, "max_players": 8}}, "config.groups", "5 groups"),
+    ({"format": "groups", "config": {"advance": 3, "max_players": 8}}, "config.advance", "2"),
+    ({"format": "groups", "config": {"groups": 2, "extra": 2}}, "config.extra", "below"),
+    ({"format": "groups", "config": {"rounds": 3}}, "config.rounds", "not permitted"),
 ]
 
 
@@ -303,3 +307,52 @@ def test_manual_seeding_needs_every_seed(client: TestClient) -> None:
     tournament_id = closed_tournament(client, 4, seeding="manual")
     answer = client.post(f"{API}/tournaments/{tournament_id}/generate-sessions")
     assert_error(answer, 409, "manual seeding", field="seed")
+
+
+@pytest.mark.parametrize(
+    ("players", "config"),
+    [
+        (4, {"groups": 1, "advance": 2}),
+        (13, {"groups": 3, "advance": 2, "extra": 1}),
+        (16, {"groups": 4, "advance": 2, "double": True}),
+    ],
+)
+def test_groups_then_knockout_lifecycle(client: TestClient, players: int, config: dict) -> None:
+    tournament_id = closed_tournament(client, players, tournament_format="groups", **config)
+    generated = generate_now(client, tournament_id)
+    sessions = all_sessions(client, tournament_id)
+    assert generated["sessions_count"] == len(sessions)
+    assert {s["stage"] for s in sessions} == {1}
+    play_everything(client, tournament_id)
+    sessions = all_sessions(client, tournament_id)
+    knockout = [s for s in sessions if s["stage"] == 2]
+    qualifiers = config["groups"] * config["advance"] + config.get("extra", 0)
+    entrants = {p["player_id"] for s in knockout for p in s["participants"] or [] if p}
+    assert len(entrants) == qualifiers
+    assert all(s["result"]["outcome"] != "draw" for s in knockout)
+    groups_played = [s for s in sessions if s["stage"] == 1]
+    rankings = rank_and_complete(client, tournament_id)
+    assert len(rankings) == players
+    assert rankings[0]["rank"] == 1 and rankings[0]["player_id"] in entrants
+    outside = [r for r in rankings if r["player_id"] not in entrants]
+    assert all(r["rank"] > qualifiers - 1 for r in outside)
+    by_group: dict[float, list[dict]] = {}
+    for row in rankings:
+        by_group.setdefault(row["tiebreaks"]["group"], []).append(row)
+    assert len(by_group) == config["groups"]
+    for rows in by_group.values():
+        places = sorted(r["tiebreaks"]["group_place"] for r in rows)
+        assert places == list(range(1, len(rows) + 1))
+        size = len(rows)
+        expected = size * (size - 1) // 2 * (2 if config.get("double") else 1)
+        members = {r["player_id"] for r in rows}
+        assert (
+            sum({p["player_id"] for p in s["participants"]} <= members for s in groups_played)
+            == expected
+        )
+
+
+def test_groups_too_many_for_the_enrolled_is_refused_at_generation(client: TestClient) -> None:
+    tournament_id = closed_tournament(client, 7, tournament_format="groups", groups=4)
+    answer = client.post(f"{API}/tournaments/{tournament_id}/generate-sessions")
+    assert_error(answer, 409, "4 groups need at least 8 players", field="config.groups")

@@ -734,7 +734,7 @@ def test_large_brackets(players: int) -> None:
 
 def test_format_interface() -> None:
     fmt = DoubleElimination(options("reset"))
-    assert (fmt.name, fmt.draws_allowed, fmt.grows) == ("double_elimination", False, True)
+    assert (fmt.name, fmt.allows_draws(1), fmt.grows) == ("double_elimination", False, True)
     assert not DoubleElimination(options("simple")).grows
     fmt.check(2)
     with pytest.raises(FormatError):

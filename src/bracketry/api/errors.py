@@ -15,13 +15,21 @@ from bracketry.service.errors import ServiceError, Unauthorized
 
 log = logging.getLogger(__name__)
 
-SKIPPED_LOCATION_PARTS = (
-    frozenset({"body", "query", "path", "header", *FORMAT_NAMES}) | ENROLLMENT_TAGS
-)
+SKIPPED_LOCATION_PARTS = frozenset({"body", "query", "path", "header"}) | ENROLLMENT_TAGS
 
 
 def _field(location: tuple[object, ...]) -> str:
-    parts = [str(p) for p in location if p not in SKIPPED_LOCATION_PARTS]
+    """The input a validation error is about; union tags (the format a ``config`` was read
+    as, the kind of an enrollment body) are left out.
+
+    >>> _field(("body", "config", "groups", "groups"))
+    'config.groups'
+    """
+    parts: list[str] = []
+    for before, part in zip((None, *location), location, strict=False):
+        is_format_tag = before == "config" and part in FORMAT_NAMES
+        if part not in SKIPPED_LOCATION_PARTS and not is_format_tag:
+            parts.append(str(part))
     return ".".join(parts) or "body"
 
 

@@ -184,12 +184,20 @@ def _head_to_head(places: np.ndarray, played: _Played, count: int):
 
 
 def points_table(
-    games: Games, player_count: int, rule: PointsRule, chain: Sequence[str], *, lot_seed: int = 0
+    games: Games,
+    player_count: int,
+    rule: PointsRule,
+    chain: Sequence[str],
+    *,
+    lot_seed: int = 0,
+    within: np.ndarray | None = None,
 ) -> Table:
     """Standings of players ``0..player_count-1`` from their decided ``games``.
 
     ``rank`` is a permutation of 1..N: points, then ``chain`` in order, then a lot drawn
     with ``np.random.default_rng(lot_seed)``; ``metrics`` holds each criterion's values.
+    With ``within`` (a group number per player) players are ranked group by group: group
+    0's players take the first places, and nobody is ever tied with another group's player.
     """
     _check_chain(chain)
     count = player_count
@@ -257,7 +265,8 @@ def points_table(
         "seed": lambda: np.arange(1, count + 1, dtype=float),
     }
 
-    places = refine(np.zeros(count, dtype=np.int64), -np.round(points, DECIMALS))
+    groups = () if within is None else (np.asarray(within, dtype=np.int64),)
+    places = refine(np.zeros(count, dtype=np.int64), *groups, -np.round(points, DECIMALS))
     metrics: dict[str, np.ndarray] = {}
     for name in chain:
         if name == "head_to_head":

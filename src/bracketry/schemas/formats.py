@@ -29,7 +29,7 @@ MAX_POINTS = 1000.0
 Seeding = Literal["rating", "enrollment", "random", "manual"]
 TiebreakName = Literal[TIEBREAKS]  # type: ignore[valid-type]
 GrandFinal = Literal["none", "simple", "reset"]
-FORMAT_NAMES = ("knockout", "double_elimination", "round_robin", "swiss")
+FORMAT_NAMES = ("knockout", "double_elimination", "round_robin", "swiss", "groups")
 FormatName = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
 
 
@@ -81,6 +81,18 @@ def _unique(chain: list[str]) -> list[str]:
     return chain
 
 
+class TableConfig(CommonConfig):
+    """Options of formats ranked by points: points per outcome, tiebreak chain, lot."""
+
+    points: PointsConfig = Field(default_factory=PointsConfig)
+    tiebreaks: Annotated[list[TiebreakName], Field(max_length=len(TIEBREAKS))] = Field(
+        default_factory=lambda: ["head_to_head", "score_difference", "scores_for", "wins", "seed"]
+    )
+    lot_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the final drawing of lots.")
+
+    _tiebreaks_unique = field_validator("tiebreaks")(_unique)
+
+
 class KnockoutConfig(CommonConfig):
     """Single elimination."""
 
@@ -111,7 +123,7 @@ class DoubleEliminationConfig(CommonConfig):
         return None
 
 
-class RoundRobinConfig(CommonConfig):
+class RoundRobinConfig(TableConfig):
     """Round robin (single or double)."""
 
     format: Literal["round_robin"] = Field("round_robin", exclude=True)
@@ -122,16 +134,9 @@ class RoundRobinConfig(CommonConfig):
         description="Capacity; enrollment past it is refused.",
     )
     double: bool = Field(False, description="Play everyone twice, home and away swapped.")
-    points: PointsConfig = Field(default_factory=PointsConfig)
-    tiebreaks: Annotated[list[TiebreakName], Field(max_length=len(TIEBREAKS))] = Field(
-        default_factory=lambda: ["head_to_head", "score_difference", "scores_for", "wins", "seed"]
-    )
-    lot_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the final drawing of lots.")
-
-    _tiebreaks_unique = field_validator("tiebreaks")(_unique)
 
 
-class SwissConfig(CommonConfig):
+class SwissConfig(TableConfig):
     """Swiss system."""
 
     format: Literal["swiss"] = Field("swiss", exclude=True)
@@ -145,9 +150,6 @@ class SwissConfig(CommonConfig):
     tiebreaks: Annotated[list[TiebreakName], Field(max_length=len(TIEBREAKS))] = Field(
         default_factory=lambda: ["buchholz_cut1", "buchholz", "sonneborn_berger", "progressive"]
     )
-    lot_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of the final drawing of lots.")
-
-    _tiebreaks_unique = field_validator("tiebreaks")(_unique)
 
     @field_validator("rounds")
     @classmethod
@@ -160,6 +162,44 @@ class SwissConfig(CommonConfig):
         return rounds
 
 
+class GroupsConfig(TableConfig):
+    """Groups (parallel round robins), then a knockout of the best of each group."""
+
+    format: Literal["groups"] = Field("groups", exclude=True)
+    groups: int = Field(4, ge=1, le=MAX_PLAYERS_LIMIT // 2, description="Number of groups.")
+    advance: int = Field(2, ge=1, description="Players of each group going to the knockout.")
+    extra: int = Field(0, ge=0, description="Best-placed next players also going on.")
+    double: bool = Field(False, description="Groups play home and away.")
+    third_place: bool = Field(True, description="Knockout match for third place.")
+
+    @field_validator("groups")
+    @classmethod
+    def _groups_fit(cls, groups: int, info: ValidationInfo) -> int:
+        capacity = info.data.get("max_players")
+        if capacity is not None and groups * 2 > capacity:
+            raise ValueError(f"{groups} groups of 2+ players need max_players >= {groups * 2}")
+        return groups
+
+    @field_validator("advance")
+    @classmethod
+    def _advance_fits(cls, advance: int, info: ValidationInfo) -> int:
+        capacity, groups = info.data.get("max_players"), info.data.get("groups")
+        if capacity is not None and groups and advance > capacity // groups:
+            raise ValueError(
+                f"advance={advance} is more than a group of {capacity // groups} "
+                f"(max_players={capacity}, groups={groups})"
+            )
+        return advance
+
+    @field_validator("extra")
+    @classmethod
+    def _extra_fits(cls, extra: int, info: ValidationInfo) -> int:
+        groups = info.data.get("groups")
+        if groups is not None and extra >= groups:
+            raise ValueError(f"extra must be below the group count ({groups})")
+        return extra
+
+
 def _format_of(value: object) -> str:
     if isinstance(value, dict):
         return str(value.get("format", "knockout"))
@@ -170,7 +210,8 @@ FormatConfig = Annotated[
     Annotated[KnockoutConfig, Tag("knockout")]
     | Annotated[DoubleEliminationConfig, Tag("double_elimination")]
     | Annotated[RoundRobinConfig, Tag("round_robin")]
-    | Annotated[SwissConfig, Tag("swiss")],
+    | Annotated[SwissConfig, Tag("swiss")]
+    | Annotated[GroupsConfig, Tag("groups")],
     Discriminator(_format_of),
 ]
 """The options of any format, told apart by their ``format``."""

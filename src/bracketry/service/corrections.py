@@ -42,7 +42,7 @@ def correct(
         raise Conflict(f"session {session_id} has no result to correct; POST one instead")
     if match.result.outcome is Outcome.BYE:
         raise Conflict(f"session {session_id} is a bye; a bye cannot be corrected")
-    outcome, won = judged(match, result_in, draws_allowed=fmt.draws_allowed)
+    outcome, won = judged(match, result_in, draws_allowed=fmt.allows_draws(match.stage))
     state = bracket_state.load(db=db, tournament=tournament)
     progress = state.progress
     position = int(np.searchsorted(state.match_ids, session_id))

@@ -32,7 +32,7 @@ def record(
             f"recorded {match.result.recorded_at:%Y-%m-%d %H:%M:%S}); "
             "PUT a correction to change it"
         )
-    outcome, won = judged(match, result_in, draws_allowed=fmt.draws_allowed)
+    outcome, won = judged(match, result_in, draws_allowed=fmt.allows_draws(match.stage))
     apply(
         db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
     )

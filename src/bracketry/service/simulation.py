@@ -28,11 +28,14 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
     fmt = formats.format_of(tournament)
     state = bracket_state.load(db=db, tournament=tournament)
     rng = np.random.default_rng(seed)
-    decide = rating_decider(state.progress.ratings, rng, DRAW_RATE if fmt.draws_allowed else 0.0)
     conn = db.connection()
     written = 0
     while True:
         progress = state.progress
+        # Stages follow one another: the open matches are of the stage being played.
+        open_stages = np.unique(progress.bracket.stages[~progress.decided])
+        draws = open_stages.size > 0 and all(fmt.allows_draws(int(s)) for s in open_stages)
+        decide = rating_decider(progress.ratings, rng, DRAW_RATE if draws else 0.0)
         played = play_out(progress.bracket, progress.slots, progress.winner_slot, decide)
         outcome = np.where(
             played.winner_slot == NO_WINNER, outcome_code(Outcome.DRAW), outcome_code(Outcome.WIN)

@@ -125,10 +125,11 @@ class Format(Protocol):
     """What the service needs of a format; options are fixed when the format is built."""
 
     name: str
-    draws_allowed: bool
-    """Whether a draw or a double forfeit is a possible result."""
     grows: bool
     """Whether :meth:`extend` can ever add matches."""
+
+    def allows_draws(self, stage: int) -> bool:
+        """Whether a draw or a double forfeit is a possible result in ``stage``."""
 
     def check(self, player_count: int) -> None:
         """Raise :class:`FormatError` unless the format can run for ``player_count``."""

@@ -475,12 +475,15 @@ class DoubleElimination:
 
     options: DoubleEliminationOptions = DoubleEliminationOptions()
     name: str = "double_elimination"
-    draws_allowed: bool = False
 
     @property
     def grows(self) -> bool:
         """Only a reset grand final is ever appended."""
         return self.options.grand_final == "reset"
+
+    def allows_draws(self, stage: int) -> bool:
+        """Every match needs a winner."""
+        return False
 
     def check(self, player_count: int) -> None:
         """See :func:`check`."""

@@ -116,8 +116,11 @@ class Knockout:
 
     options: KnockoutOptions = KnockoutOptions()
     name: str = "knockout"
-    draws_allowed: bool = False
     grows: bool = False
+
+    def allows_draws(self, stage: int) -> bool:
+        """Every match needs a winner."""
+        return False
 
     def check(self, player_count: int) -> None:
         """A knockout needs two players."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from bracketry.engine.formats.base import Format
 from bracketry.engine.formats.double_elimination import DoubleElimination, DoubleEliminationOptions
+from bracketry.engine.formats.groups import Groups, GroupsOptions
 from bracketry.engine.formats.knockout import Knockout, KnockoutOptions
 from bracketry.engine.formats.round_robin import RoundRobin, RoundRobinOptions
 from bracketry.engine.formats.swiss import Swiss, SwissOptions
@@ -48,11 +49,27 @@ def _swiss(config: Config) -> Format:
     )
 
 
+def _groups(config: Config) -> Format:
+    return Groups(
+        GroupsOptions(
+            groups=int(config.get("groups", 4)),
+            advance=int(config.get("advance", 2)),
+            extra=int(config.get("extra", 0)),
+            double=bool(config.get("double", False)),
+            third_place=bool(config.get("third_place", True)),
+        ),
+        points=_points(config, Groups.points),
+        tiebreaks=tuple(config.get("tiebreaks", Groups.tiebreaks)),
+        lot_seed=int(config.get("lot_seed", 0)),
+    )
+
+
 BUILDERS: dict[str, Callable[[Config], Format]] = {
     "knockout": _knockout,
     "double_elimination": _double_elimination,
     "round_robin": _round_robin,
     "swiss": _swiss,
+    "groups": _groups,
 }
 
 

@@ -188,8 +188,11 @@ class RoundRobin:
     tiebreaks: tuple[str, ...] = DEFAULT_TIEBREAKS
     lot_seed: int = 0
     name: str = "round_robin"
-    draws_allowed: bool = True
     grows: bool = False
+
+    def allows_draws(self, stage: int) -> bool:
+        """Draws count half a point each."""
+        return True
 
     def check(self, player_count: int) -> None:
         """At least two players, at most :data:`MAX_PLAYERS`."""

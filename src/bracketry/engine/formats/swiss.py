@@ -758,8 +758,11 @@ class Swiss:
     tiebreaks: tuple[str, ...] = DEFAULT_TIEBREAKS
     lot_seed: int = 0
     name: str = "swiss"
-    draws_allowed: bool = True
     grows: bool = True
+
+    def allows_draws(self, stage: int) -> bool:
+        """Draws count half a point each."""
+        return True
 
     def check(self, player_count: int) -> None:
         """See :func:`check`."""
