@@ -83,7 +83,7 @@ def check(player_count: int, options: GroupsOptions) -> None:
         )
     if options.groups * options.advance + options.extra < knockout.MIN_PLAYERS:
         raise FormatError("config.advance", "the knockout needs at least 2 qualifiers")
-    if smallest + 1 > round_robin.MAX_PLAYERS:
+    if -(-player_count // options.groups) > round_robin.MAX_PLAYERS:
         raise FormatError(
             "config.groups", f"groups of more than {round_robin.MAX_PLAYERS} players are too big"
         )
