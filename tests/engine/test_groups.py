@@ -30,6 +30,7 @@ from bracketry.engine.model import (
     side_code,
 )
 from bracketry.engine.play import Decider, play_out, winners_and_losers
+from bracketry.engine.seeding import bracket_size
 from bracketry.engine.simulate import rating_decider, synthetic_ratings
 
 FAST = settings(max_examples=50, deadline=None)
@@ -369,8 +370,23 @@ def test_whole_run(setup: tuple[int, GroupsOptions], seed: int) -> None:
     assert (full.winner_slot != UNDECIDED).all()
     seeded = seed_order(more, count, options.third_place)
     assert np.unique(seeded).size == count
-    assert np.array_equal(seeded, fmt.qualifiers(full))
-    assert np.array_equal(seeded, fmt.qualifiers(groups_done))
+    qualifiers = fmt.qualifiers(full)
+    assert np.array_equal(qualifiers, fmt.qualifiers(groups_done))
+    assert np.array_equal(np.sort(seeded), np.sort(qualifiers))
+    # Crossover only moves lower-placed (slot B) players, and never adds a group rematch.
+    group_of = snake_groups(players, options.groups)
+    half = bracket_size(count) // 2
+    first = more.entrants[:half]
+    plain_first = knockout.generate(count).entrants[:half]
+    plain_pairs = np.where(plain_first == NO_PLAYER, NO_PLAYER, qualifiers[plain_first.clip(0)])
+    assert np.array_equal(first[:, 0], plain_pairs[:, 0])
+
+    def same_group(pairs: np.ndarray) -> int:
+        real = (pairs != NO_PLAYER).all(axis=1)
+        return int((group_of[pairs[real, 0]] == group_of[pairs[real, 1]]).sum())
+
+    assert same_group(first) <= same_group(plain_pairs)
+    seeded = qualifiers  # the seed order, before crossover moved anyone
 
     # the qualifiers: the top `advance` of each group, then the best `extra` places advance + 1
     table, group, place = fmt.group_table(full)
@@ -473,7 +489,8 @@ def by_one_goal(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     ("decide", "qualified", "first_round", "ranks"),
     [
         # winners: seed 1 (+17) above seed 2 (+13); runners-up: seed 3 (+6) above seed 4 (+2)
-        (by_the_seed_gap, [0, 1, 2, 3], [[0, 3], [1, 2]], [1, 2, 3, 4, 5, 6, 7, 8]),
+        # seeds 1 v 4 would be a group A rematch: crossover makes it 1 v 3 and 2 v 4.
+        (by_the_seed_gap, [0, 1, 2, 3], [[0, 2], [1, 3]], [1, 2, 3, 4, 5, 6, 7, 8]),
         # all winners +3 and runners-up +1: scores decide. Seed 1 scored 17, seed 2 16;
         # seed 4 scored 16, seed 3 15. Third places: seed 6 scored 17, seed 5 16; last
         # places: seed 8 scored 21, seed 7 18.
@@ -485,7 +502,7 @@ def test_eight_players_two_groups_by_hand(
 ) -> None:
     """Groups A = seeds {1, 4, 5, 8}, B = {2, 3, 6, 7}; the better seed wins every match.
     Group places follow the seeds; the knockout takes the two group winners (seeded by their
-    record), then the two runners-up, and pairs seed 1 v 4 and 2 v 3."""
+    record), then the two runners-up, and pairs each winner with the other group's runner-up."""
     options = GroupsOptions(groups=2, advance=2)
     fmt = Groups(options)
     progress = Progress.fresh(fmt.start(8))

@@ -7,7 +7,9 @@ group plays a Berger round robin; round r of every group is round r of the stage
 ``advance`` of each group qualify, plus the ``extra`` best players placed ``advance + 1``
 (compared by points, score difference, scores, then lot). Qualifiers are seeded by place
 first (every group winner above every runner-up), then by their group record, and the
-knockout is the standard bracket for that many players (byes to the top seeds).
+knockout is the standard bracket for that many players (byes to the top seeds); where two
+players of one group would meet in its first round, the lower-placed one trades places
+with the nearest lower-placed player whose move keeps both matches between groups.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bracketry.engine.bracket import Bracket
 from bracketry.engine.formats import knockout, round_robin
 from bracketry.engine.formats.base import NOTHING, FormatError, Games, Progress, Table
 from bracketry.engine.model import NO_MATCH, NO_PLAYER, Side, side_code
+from bracketry.engine.seeding import bracket_size
 from bracketry.engine.standings import knockout_standings
 from bracketry.engine.tiebreaks import PointsRule, points_table
 
@@ -203,6 +206,8 @@ class Groups:
             int(qualified.size), knockout.KnockoutOptions(third_place=self.options.third_place)
         )
         entrants = np.where(bracket.entrants == NO_PLAYER, NO_PLAYER, qualified[bracket.entrants])
+        group = snake_groups(progress.player_count, self.options.groups)
+        _cross_over(entrants[: bracket_size(int(qualified.size)) // 2], group)
         return replace(
             bracket,
             entrants=entrants.astype(np.int32),
@@ -250,6 +255,32 @@ class Groups:
             round_reached=round_reached,
             metrics=metrics,
         )
+
+
+def _cross_over(first_round: np.ndarray, group: np.ndarray) -> None:
+    """Keep players of one group apart in the knockout's first round where a swap allows:
+    the lower-placed player of a same-group match trades places with the lower-placed player
+    of the nearest later match (else earlier) where neither match is then a group rematch.
+    ``first_round`` (matches, 2) of player indexes is changed in place.
+
+    >>> rounds = np.array([[0, 3], [1, 2]])
+    >>> _cross_over(rounds, np.array([0, 1, 1, 0]))
+    >>> rounds.tolist()
+    [[0, 2], [1, 3]]
+    """
+    real = (first_round != NO_PLAYER).all(axis=1)
+    count = first_round.shape[0]
+    for i in np.flatnonzero(real & (group[first_round[:, 0]] == group[first_round[:, 1]])):
+        a, b = group[first_round[i, 0]], group[first_round[i, 1]]
+        if a != b:
+            continue  # an earlier swap already mended it
+        for j in [*range(i + 1, count), *range(i - 1, -1, -1)]:
+            if not real[j]:
+                continue
+            other_a, other_b = group[first_round[j, 0]], group[first_round[j, 1]]
+            if other_b != a and other_a != b:
+                first_round[i, 1], first_round[j, 1] = first_round[j, 1], first_round[i, 1]
+                break
 
 
 def _shared_rank(*keys: np.ndarray) -> np.ndarray:
