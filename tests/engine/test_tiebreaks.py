@@ -386,7 +386,9 @@ def tournaments(draw: st.DrawFn) -> tuple[list[Row], int]:
         if b == NO_PLAYER:
             rows.append((a, b, rnd, Outcome.BYE, 0, 0, 0))
             continue
-        outcome = draw(st.sampled_from([o for o in Outcome if o != Outcome.BYE]))
+        outcome = draw(
+            st.sampled_from([o for o in Outcome if o not in (Outcome.BYE, Outcome.PLACED)])
+        )
         won = draw(st.integers(0, 1)) if outcome.is_decisive else NO_WINNER
         sa, sb = draw(st.integers(0, 2)), draw(st.integers(0, 2))
         rows.append((a, b, rnd, outcome, won, sa, sb))

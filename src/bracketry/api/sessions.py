@@ -11,12 +11,13 @@ from bracketry.api.params import MAX_ID, Offset, SessionId, TournamentId, limit_
 from bracketry.engine.model import MatchStatus
 from bracketry.schemas.session import (
     CorrectionOutcome,
+    HeatResultCreate,
     ResultCorrection,
     ResultCreate,
     SessionPage,
     SessionRead,
 )
-from bracketry.service import corrections, results, sessions
+from bracketry.service import corrections, heat_results, results, sessions
 
 router = APIRouter(prefix="/tournaments/{tournament_id}/sessions", tags=["sessions"])
 
@@ -67,4 +68,25 @@ def correct_result(
     ``force`` when they have results), atomically."""
     return corrections.correct(
         db=db, tournament_id=tournament_id, session_id=session_id, result_in=result_in
+    )
+
+
+@router.post("/{session_id}/heat-result", dependencies=[Admin])
+def record_heat_result(
+    tournament_id: TournamentId, session_id: SessionId, heat_in: HeatResultCreate, db: WriteDb
+) -> SessionRead:
+    """Record a heat's measured results (every player's attempts), atomically."""
+    return heat_results.record(
+        db=db, tournament_id=tournament_id, session_id=session_id, heat_in=heat_in
+    )
+
+
+@router.put("/{session_id}/heat-result", dependencies=[Admin])
+def correct_heat_result(
+    tournament_id: TournamentId, session_id: SessionId, heat_in: HeatResultCreate, db: WriteDb
+) -> SessionRead:
+    """Correct a heat's results; later rounds made from it are removed (with ``force`` when
+    they have results) and dealt again."""
+    return heat_results.record(
+        db=db, tournament_id=tournament_id, session_id=session_id, heat_in=heat_in, correct=True
     )

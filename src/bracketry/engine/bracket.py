@@ -8,11 +8,26 @@ its loser to ``loser_to[i]`` / ``loser_slot[i]``. Players are referred to by the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bracketry.engine.model import NO_MATCH, NO_PLAYER
+
+
+@dataclass(frozen=True)
+class Members:
+    """Players of many-player matches ("heats"), aligned: ``player`` runs in the heat at
+    position ``match`` in lane ``lane`` (1-based)."""
+
+    match: np.ndarray
+    player: np.ndarray
+    lane: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of entries."""
+        return int(self.match.size)
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,8 @@ class Bracket:
     player_count: int
     stage: np.ndarray | None = None
     """Stage number per match (1 when ``None``: a single-stage format)."""
+    members: Members | None = None
+    """The entries of heats (None for one-on-one formats)."""
 
     @property
     def match_count(self) -> int:
@@ -78,7 +95,24 @@ class Bracket:
             bye=np.concatenate([self.bye, more.bye]),
             player_count=self.player_count,
             stage=np.concatenate([self.stages, more.stages]),
+            members=_joined_members(self.members, more.members, offset),
         )
+
+
+def _joined_members(first: Members | None, more: Members | None, offset: int) -> Members | None:
+    """``first`` then ``more`` (whose heat positions move by ``offset``)."""
+    if first is None and more is None:
+        return None
+    parts = [
+        m
+        for m in (first, None if more is None else replace(more, match=more.match + offset))
+        if m is not None
+    ]
+    return Members(
+        match=np.concatenate([m.match for m in parts]).astype(np.int32),
+        player=np.concatenate([m.player for m in parts]).astype(np.int32),
+        lane=np.concatenate([m.lane for m in parts]).astype(np.int16),
+    )
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ class Outcome(StrEnum):
     FORFEIT = "forfeit"
     DOUBLE_FORFEIT = "double_forfeit"
     BYE = "bye"
+    PLACED = "placed"
+    """A heat's result: every member placed by a measured value."""
 
     @property
     def is_decisive(self) -> bool:
@@ -71,6 +73,7 @@ class Side(StrEnum):
     THIRD_PLACE = "third_place"
     LOSERS = "losers"
     GRAND_FINAL = "grand_final"
+    HEAT = "heat"
 
 
 SIDE_CODES: tuple[Side, ...] = tuple(Side)

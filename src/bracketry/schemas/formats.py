@@ -25,11 +25,12 @@ from bracketry.engine.tiebreaks import TIEBREAKS
 
 MAX_PLAYERS_LIMIT = 2_000_000
 MAX_POINTS = 1000.0
+MAX_ATTEMPTS = 10
 
 Seeding = Literal["rating", "enrollment", "random", "manual"]
 TiebreakName = Literal[TIEBREAKS]  # type: ignore[valid-type]
 GrandFinal = Literal["none", "simple", "reset"]
-FORMAT_NAMES = ("knockout", "double_elimination", "round_robin", "swiss", "groups")
+FORMAT_NAMES = ("knockout", "double_elimination", "round_robin", "swiss", "groups", "heats")
 FormatName = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
 
 
@@ -200,6 +201,33 @@ class GroupsConfig(TableConfig):
         return extra
 
 
+class HeatsConfig(CommonConfig):
+    """Free-for-all heats with measured results (times, scores, distances)."""
+
+    format: Literal["heats"] = Field("heats", exclude=True)
+    direction: Literal["lower", "higher"] = Field(
+        description="Which results are better: lower (times) or higher (scores, distances)."
+    )
+    heat_size: int | None = Field(
+        8, ge=2, le=MAX_PLAYERS_LIMIT, description="Players per heat; null: one heat for all."
+    )
+    attempts: int = Field(1, ge=1, le=MAX_ATTEMPTS, description="Attempts per player per heat.")
+    aggregate: Literal["best", "sum"] = Field("best", description="How attempts combine.")
+    advance: int = Field(
+        0, ge=0, description="Top players of each heat going to the next round; 0: one round."
+    )
+
+    @field_validator("advance")
+    @classmethod
+    def _advance_below_heat(cls, advance: int, info: ValidationInfo) -> int:
+        size = info.data.get("heat_size")
+        if advance and size is None:
+            raise ValueError("one heat for everyone has no next round: advance must be 0")
+        if size is not None and advance >= size:
+            raise ValueError(f"advance={advance} must be below heat_size={size}")
+        return advance
+
+
 def _format_of(value: object) -> str:
     if isinstance(value, dict):
         return str(value.get("format", "knockout"))
@@ -211,7 +239,8 @@ FormatConfig = Annotated[
     | Annotated[DoubleEliminationConfig, Tag("double_elimination")]
     | Annotated[RoundRobinConfig, Tag("round_robin")]
     | Annotated[SwissConfig, Tag("swiss")]
-    | Annotated[GroupsConfig, Tag("groups")],
+    | Annotated[GroupsConfig, Tag("groups")]
+    | Annotated[HeatsConfig, Tag("heats")],
     Discriminator(_format_of),
 ]
 """The options of any format, told apart by their ``format``."""

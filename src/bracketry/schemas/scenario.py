@@ -12,6 +12,8 @@ from bracketry.schemas.formats import FormatName
 from bracketry.schemas.job import SimulationMode
 
 CONFIRM_FROM = 128
+SCENARIO_CONFIGS: dict[str, dict[str, object]] = {"heats": {"direction": "lower", "advance": 2}}
+"""Options a synthetic tournament of a format needs beyond its defaults (heats: times)."""
 MAX_SCENARIO_PLAYERS = 1_048_576
 
 
@@ -34,7 +36,7 @@ class ScenarioCreate(BaseModel):
         count = info.data.get("player_count")
         if count is not None:
             try:
-                build(name, {}).check(count)
+                build(name, SCENARIO_CONFIGS.get(name, {})).check(count)
             except FormatError as error:
                 raise ValueError(f"{error} (player_count)") from error
         return name

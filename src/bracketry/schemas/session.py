@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,8 +38,19 @@ class ResultRead(BaseModel):
     recorded_at: datetime
 
 
+class HeatEntryRead(BaseModel):
+    """A player in a heat: lane, attempts and the value that places them."""
+
+    lane: int
+    player_id: int
+    name: str
+    attempts: list[float] | None
+    value: float | None
+    place: int | None
+
+
 class SessionRead(BaseModel):
-    """A match ("session")."""
+    """A match ("session"); a heat lists its players in ``entries``."""
 
     id: int
     stage: int
@@ -51,6 +62,7 @@ class SessionRead(BaseModel):
     result: ResultRead | None
     winner_to: LinkRead | None
     loser_to: LinkRead | None
+    entries: list[HeatEntryRead] | None = None
 
 
 class SessionPage(BaseModel):
@@ -88,6 +100,34 @@ class CorrectionOutcome(BaseModel):
     session: SessionRead
     reset: list[int] = Field(description="Sessions whose results and arrivals were undone.")
     removed: list[int] = Field(description="Sessions deleted to be paired again (Swiss, reset).")
+
+
+MAX_ATTEMPTS = 10
+MAX_MEASURE = 1e12
+
+
+class HeatEntryCreate(BaseModel):
+    """One player's attempts in a heat; no attempts at all means did not finish."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    player_id: int = Field(ge=1, le=MAX_ID)
+    attempts: list[
+        Annotated[float, Field(ge=-MAX_MEASURE, le=MAX_MEASURE, allow_inf_nan=False)]
+    ] = Field(max_length=MAX_ATTEMPTS)
+
+
+class HeatResultCreate(BaseModel):
+    """A heat's measured results: every player of the heat exactly once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entries: list[HeatEntryCreate] = Field(min_length=1, max_length=10_000)
+    force: bool = Field(
+        False,
+        strict=True,
+        description="When correcting: remove later rounds that already have results.",
+    )
 
 
 class SimulationCreate(BaseModel):

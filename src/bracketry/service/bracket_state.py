@@ -11,7 +11,7 @@ import numpy as np
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from bracketry.engine.bracket import Bracket, Moves
+from bracketry.engine.bracket import Bracket, Members, Moves
 from bracketry.engine.formats.base import Progress
 from bracketry.engine.model import (
     NO_MATCH,
@@ -28,10 +28,11 @@ from bracketry.store.bulk import (
     allocate_ids,
     bind_value,
     fetch_ints,
+    fetch_rows,
     insert_columns,
     with_nulls,
 )
-from bracketry.store.models import Advancement, Match, Result, Tournament
+from bracketry.store.models import Advancement, HeatEntry, Match, Result, Tournament
 from bracketry.store.types import utcnow
 
 _SIDE_CASE = " ".join(f"WHEN '{side.value}' THEN {code}" for code, side in enumerate(SIDE_CODES))
@@ -81,10 +82,16 @@ class BracketState:
                 winner_slot=np.concatenate([now.winner_slot, fresh.winner_slot]),
                 outcome=np.concatenate([now.outcome, fresh.outcome]),
                 scores=np.concatenate([now.scores, fresh.scores]),
+                value=_joined_values(now.value, fresh.value),
             ),
             match_ids=np.concatenate([self.match_ids, ids]),
             player_ids=self.player_ids,
         )
+
+
+def _joined_values(first: np.ndarray | None, more: np.ndarray | None) -> np.ndarray | None:
+    parts = [v for v in (first, more) if v is not None]
+    return np.concatenate(parts) if parts else None
 
 
 def load(*, db: Session, tournament: Tournament) -> BracketState:
@@ -163,7 +170,25 @@ def load(*, db: Session, tournament: Tournament) -> BracketState:
         player_count=int(ids.size),
         stage=(packed // 32 % 2048).astype(np.int16),
     )
-    progress = Progress(bracket, slots, winner_slot, outcome, scores, ratings_by_seed)
+    heats = fetch_rows(
+        conn,
+        "SELECT match_id, lane, player_id, value FROM heat_entries "
+        "WHERE tournament_id = ? ORDER BY match_id, lane",
+        params,
+    )
+    value = None
+    if heats:
+        entries = np.array([r[:3] for r in heats], dtype=np.int64)
+        bracket = replace(
+            bracket,
+            members=Members(
+                match=to_position(entries[:, 0]),
+                player=to_index(entries[:, 2]),
+                lane=entries[:, 1].astype(np.int16),
+            ),
+        )
+        value = np.array([np.nan if r[3] is None else r[3] for r in heats], dtype=np.float64)
+    progress = Progress(bracket, slots, winner_slot, outcome, scores, ratings_by_seed, value)
     return BracketState(progress, match_ids, by_seed)
 
 
@@ -200,6 +225,19 @@ def write_matches(
     ids = allocate_ids(conn, Match.__table__, bracket.match_count)
     columns = match_columns(bracket, ids=ids, tournament_id=tournament_id, player_ids=player_ids)
     insert_columns(conn, Match.__table__, MATCH_COLUMNS, columns)
+    members = bracket.members
+    if members is not None and members.size:
+        insert_columns(
+            conn,
+            HeatEntry.__table__,
+            ("match_id", "lane", "tournament_id", "player_id"),
+            (
+                ids[members.match],
+                members.lane,
+                [tournament_id] * members.size,
+                player_ids[members.player],
+            ),
+        )
     byes = np.flatnonzero(bracket.bye)
     write_results(
         conn,

@@ -21,7 +21,7 @@ from bracketry.service.errors import Conflict
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.results import apply, judged
 from bracketry.service.tournaments import lock_or_raise
-from bracketry.store.models import Advancement, Match, Result
+from bracketry.store.models import Advancement, HeatEntry, Match, Result
 
 CHUNK = 5_000
 """Ids per IN list (SQLite caps bound parameters)."""
@@ -55,19 +55,10 @@ def correct(
         else np.empty(0, np.int64)
     )
     touched = np.concatenate([reset, removed]).astype(np.int64)
-    played = touched[progress.decided[touched] & ~progress.bracket.bye[touched]]
-    if played.size and not result_in.force:
-        ids = state.match_ids[np.sort(played)].tolist()
-        listed = ", ".join(str(i) for i in ids[:SHOWN])
-        more = f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else ""
-        raise Conflict(
-            f"correcting session {session_id} resets sessions {listed}{more}, which have "
-            "results; send force=true to reset them",
-            field="force",
-        )
+    refuse_unforced(state, session_id=session_id, touched=touched, force=result_in.force)
     reset_ids = state.match_ids[reset].tolist()
     removed_ids = state.match_ids[removed].tolist()
-    _undo(db, session_id=session_id, reset_ids=reset_ids, removed_ids=removed_ids)
+    undo(db, session_id=session_id, reset_ids=reset_ids, removed_ids=removed_ids)
     apply(
         db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
     )
@@ -87,9 +78,28 @@ def correct(
     )
 
 
-def _undo(db: Session, *, session_id: int, reset_ids: list[int], removed_ids: list[int]) -> None:
+def refuse_unforced(
+    state: bracket_state.BracketState, *, session_id: int, touched: np.ndarray, force: bool
+) -> None:
+    """Without ``force``, a :class:`Conflict` listing the ``touched`` positions that have
+    results (byes aside)."""
+    progress = state.progress
+    touched = touched.astype(np.int64)
+    played = touched[progress.decided[touched] & ~progress.bracket.bye[touched]]
+    if played.size and not force:
+        ids = state.match_ids[np.sort(played)].tolist()
+        listed = ", ".join(str(i) for i in ids[:SHOWN])
+        more = f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else ""
+        raise Conflict(
+            f"correcting session {session_id} resets sessions {listed}{more}, which have "
+            "results; send force=true to reset them",
+            field="force",
+        )
+
+
+def undo(db: Session, *, session_id: int, reset_ids: list[int], removed_ids: list[int]) -> None:
     """Delete the session's result and moves, the reset sessions' results and moves, and the
-    removed sessions entirely."""
+    removed sessions entirely (heat entries included)."""
     db.execute(delete(Result).where(Result.match_id == session_id))
     db.execute(delete(Advancement).where(Advancement.from_match_id == session_id))
     for ids in _chunks(reset_ids + removed_ids):
@@ -97,6 +107,7 @@ def _undo(db: Session, *, session_id: int, reset_ids: list[int], removed_ids: li
         db.execute(delete(Advancement).where(Advancement.from_match_id.in_(ids)))
     for ids in _chunks(removed_ids):
         db.execute(delete(Advancement).where(Advancement.match_id.in_(ids)))
+        db.execute(delete(HeatEntry).where(HeatEntry.match_id.in_(ids)))
         db.execute(delete(Match).where(Match.id.in_(ids)))
 
 

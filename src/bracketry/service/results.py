@@ -36,7 +36,7 @@ def record(
     apply(
         db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
     )
-    if fmt.grows and not _undecided(db, tournament_id):
+    if fmt.grows and not undecided_count(db, tournament_id):
         formats.extend(
             db.connection(),
             tournament=tournament,
@@ -51,6 +51,10 @@ def judged(
     match: SessionRead, result_in: ResultCreate, *, draws_allowed: bool
 ) -> tuple[Outcome, int]:
     """The outcome of ``result_in`` and its winner slot (``NO_WINNER`` for none), or a 4xx."""
+    if match.entries is not None:
+        raise Conflict(
+            f"session {match.id} is a heat: its results go to …/sessions/{match.id}/heat-result"
+        )
     if match.participants is None or None in match.participants:
         raise Conflict(
             f"session {match.id} is {match.status.value}: both participants must be known"
@@ -100,7 +104,7 @@ def apply(
         write_moves(conn, moves=_moves(match, won), match_ids=_match_ids(match), player_ids=players)
 
 
-def _undecided(db: Session, tournament_id: int) -> int:
+def undecided_count(db: Session, tournament_id: int) -> int:
     """How many of the tournament's matches have no result yet."""
     matches = db.execute(
         select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)

@@ -7,7 +7,7 @@ import numpy as np
 from bracketry.engine.seeding import NO_SEED
 from bracketry.engine.simulate import synthetic_ratings
 from bracketry.schemas.job import GenerationCreate
-from bracketry.schemas.scenario import ScenarioCreate, ScenarioOutcome
+from bracketry.schemas.scenario import SCENARIO_CONFIGS, ScenarioCreate, ScenarioOutcome
 from bracketry.schemas.tournament import StatusChangeIn, TournamentCreate
 from bracketry.service import enrollments, jobs, tournaments
 from bracketry.service.lifecycle import Status
@@ -52,6 +52,7 @@ def run(
             tournament_in=TournamentCreate(
                 name=f"{scenario_in.scenario} {count}p seed {scenario_in.seed}",
                 format=scenario_in.tournament_format,
+                config=SCENARIO_CONFIGS.get(scenario_in.tournament_format, {}),
             ),
         )
         tournament_id = tournament.id

@@ -6,13 +6,17 @@ result advanced into the slot. The status is derived from those and the result r
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+import numpy as np
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from bracketry.engine.model import MatchStatus, Outcome
+from bracketry.engine.formats.heats import places
+from bracketry.engine.model import MatchStatus, Outcome, Side
 from bracketry.schemas.session import (
+    HeatEntryRead,
     LinkRead,
     ParticipantRead,
     ResultRead,
@@ -21,7 +25,7 @@ from bracketry.schemas.session import (
 )
 from bracketry.schemas.tournament import MatchCounts
 from bracketry.service.errors import NotFound
-from bracketry.store.models import Advancement, Match, Player, Result, Tournament
+from bracketry.store.models import Advancement, HeatEntry, Match, Player, Result, Tournament
 
 _adv_a = aliased(Advancement)
 _adv_b = aliased(Advancement)
@@ -33,6 +37,7 @@ player_b: ColumnElement[Any] = func.coalesce(Match.entrant_b, _adv_b.player_id)
 
 status_expr: ColumnElement[Any] = case(
     (Result.match_id.is_not(None), MatchStatus.COMPLETED.value),
+    (Match.side == Side.HEAT.value, MatchStatus.READY.value),
     (and_(player_a.is_not(None), player_b.is_not(None)), MatchStatus.READY.value),
     (player_a.is_not(None) | player_b.is_not(None), MatchStatus.WAITING.value),
     else_=MatchStatus.LOCKED.value,
@@ -132,14 +137,15 @@ def list_page(
         raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
     filters = [Match.tournament_id == tournament_id]
     if player_id is not None:
-        filters.append((player_a == player_id) | (player_b == player_id))
+        in_heat = exists().where(HeatEntry.match_id == Match.id, HeatEntry.player_id == player_id)
+        filters.append((player_a == player_id) | (player_b == player_id) | in_heat)
     if round_ is not None:
         filters.append(Match.round == round_)
     if status is not None:
         filters.append(status_expr == status.value)
     total = db.execute(_joined(select(func.count())).where(*filters)).scalar_one()
     rows = db.execute(view_query().where(*filters).order_by(Match.id).limit(limit).offset(offset))
-    items = [to_read(row) for row in rows]
+    items = with_heat_entries(db, [to_read(row) for row in rows])
     next_offset = offset + len(items) if offset + len(items) < total else None
     return SessionPage(items=items, total=total, next_offset=next_offset)
 
@@ -153,7 +159,48 @@ def get_or_raise(*, db: Session, tournament_id: int, session_id: int) -> Session
         raise NotFound(
             f"session {session_id} does not exist in tournament {tournament_id}", field="session_id"
         )
-    return to_read(row)
+    return with_heat_entries(db, [to_read(row)])[0]
+
+
+def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead]:
+    """``items`` with every heat's entries (and its players as participants) filled in."""
+    heat_ids = [item.id for item in items if item.side == Side.HEAT.value]
+    if not heat_ids:
+        return items
+    rows = db.execute(
+        select(HeatEntry, Player.name, Tournament.config)
+        .join(Player, Player.id == HeatEntry.player_id)
+        .join(Tournament, Tournament.id == HeatEntry.tournament_id)
+        .where(HeatEntry.match_id.in_(heat_ids))
+        .order_by(HeatEntry.match_id, HeatEntry.lane)
+    ).all()
+    by_heat: dict[int, list[Any]] = {}
+    for row in rows:
+        by_heat.setdefault(row[0].match_id, []).append(row)
+    out = []
+    for item in items:
+        entries = by_heat.get(item.id)
+        if entries is None:
+            out.append(item)
+            continue
+        direction = (entries[0][2] or {}).get("direction", "lower")
+        values = np.array([np.nan if e.value is None else e.value for e, _n, _c in entries])
+        recorded = item.result is not None
+        place = places(np.zeros(values.size, dtype=np.int64), values, direction)
+        heat = [
+            HeatEntryRead(
+                lane=e.lane,
+                player_id=e.player_id,
+                name=name,
+                attempts=None if e.attempts is None else json.loads(e.attempts),
+                value=e.value,
+                place=int(p) if recorded else None,
+            )
+            for (e, name, _config), p in zip(entries, place.tolist(), strict=True)
+        ]
+        participants = [ParticipantRead(player_id=e.player_id, name=e.name) for e in heat]
+        out.append(item.model_copy(update={"entries": heat, "participants": participants}))
+    return out
 
 
 def match_counts(*, db: Session, tournament_id: int) -> MatchCounts:

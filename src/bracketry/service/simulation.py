@@ -1,7 +1,8 @@
 """Simulating results: every playable match decided from ratings, round by round, in bulk.
 
-Formats that add matches as results arrive (Swiss rounds, a grand-final reset) are played
-on until they add nothing more.
+Heats are measured from ratings too. Formats that add matches as results arrive (Swiss
+rounds, a grand-final reset, the next round of heats) are played on until they add nothing
+more.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import time
 import numpy as np
 from sqlalchemy.orm import Session
 
+from bracketry.engine.formats.heats import Heats
 from bracketry.engine.model import NO_WINNER, Outcome, outcome_code
 from bracketry.engine.play import play_out
 from bracketry.engine.simulate import DRAW_RATE, rating_decider
 from bracketry.schemas.session import SimulationOutcome
-from bracketry.service import bracket_state, formats
+from bracketry.service import bracket_state, formats, heat_results
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
 
@@ -56,6 +58,10 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
         bracket_state.write_moves(
             conn, moves=played.moves, match_ids=state.match_ids, player_ids=state.player_ids
         )
+        if isinstance(fmt, Heats):
+            written += heat_results.simulate_open_heats(
+                conn, tournament=tournament, fmt=fmt, state=state, rng=rng
+            )
         state, added = formats.extend(conn, tournament=tournament, fmt=fmt, state=state)
         if not added:
             break

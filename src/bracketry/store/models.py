@@ -128,6 +128,25 @@ class Advancement(Base):
     from_match_id: Mapped[int] = mapped_column(Integer)
 
 
+class HeatEntry(Base):
+    """A player in a heat (a many-player match) and, once recorded, their measured result:
+    ``attempts`` as a JSON list, ``value`` the aggregate that places them (NULL: none yet, or
+    did not finish)."""
+
+    __tablename__ = "heat_entries"
+    __table_args__ = (
+        Index("ix_heat_entries_tournament", "tournament_id"),
+        {"sqlite_with_rowid": False},
+    )
+
+    match_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lane: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    tournament_id: Mapped[int] = mapped_column(Integer)
+    player_id: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float | None] = mapped_column(Float)
+    attempts: Mapped[str | None] = mapped_column(Text)
+
+
 class Result(Base):
     """The result of a decided match; at most one per match (the primary key says so)."""
 

@@ -30,8 +30,9 @@ class Progress:
 
     ``winner_slot`` is 0/1, ``NO_WINNER`` (draw, double forfeit) or ``UNDECIDED``;
     ``outcome`` is an index into :data:`OUTCOME_CODES` or -1 while undecided.
-    ``seeds`` are the players' seeds (index ``i`` has seed ``i + 1`` unless told otherwise)
-    and ``ratings`` their ratings (NaN when unknown).
+    Player index ``i`` has seed ``i + 1``; ``ratings`` are by player index (NaN when
+    unknown). Heats (many-player matches) keep their players in ``bracket.members`` and
+    their measured results in ``value``.
     """
 
     bracket: Bracket
@@ -40,6 +41,8 @@ class Progress:
     outcome: np.ndarray
     scores: np.ndarray
     ratings: np.ndarray
+    value: np.ndarray | None = None
+    """Per entry of ``bracket.members``: the measured result, NaN while undecided."""
 
     @property
     def player_count(self) -> int:
@@ -66,6 +69,7 @@ class Progress:
             outcome=outcome,
             scores=np.zeros((bracket.match_count, 2), dtype=np.int64),
             ratings=np.full(count, np.nan) if ratings is None else ratings,
+            value=None if bracket.members is None else np.full(bracket.members.size, np.nan),
         )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from bracketry.engine.formats.base import Format
 from bracketry.engine.formats.double_elimination import DoubleElimination, DoubleEliminationOptions
 from bracketry.engine.formats.groups import Groups, GroupsOptions
+from bracketry.engine.formats.heats import Heats, HeatsOptions
 from bracketry.engine.formats.knockout import Knockout, KnockoutOptions
 from bracketry.engine.formats.round_robin import RoundRobin, RoundRobinOptions
 from bracketry.engine.formats.swiss import Swiss, SwissOptions
@@ -64,12 +65,25 @@ def _groups(config: Config) -> Format:
     )
 
 
+def _heats(config: Config) -> Format:
+    return Heats(
+        HeatsOptions(
+            direction=config["direction"],
+            heat_size=config.get("heat_size", 8),
+            attempts=int(config.get("attempts", 1)),
+            aggregate=config.get("aggregate", "best"),
+            advance=int(config.get("advance", 0)),
+        )
+    )
+
+
 BUILDERS: dict[str, Callable[[Config], Format]] = {
     "knockout": _knockout,
     "double_elimination": _double_elimination,
     "round_robin": _round_robin,
     "swiss": _swiss,
     "groups": _groups,
+    "heats": _heats,
 }
 
 
