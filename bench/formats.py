@@ -1,6 +1,7 @@
 """Every format's whole lifecycle on the embedded default (SQLite), at 1,024 players and at
 the largest size of each target, plus Swiss pairing per round in the engine. Groups use
-the default split: 4 groups, 2 of each into the knockout.
+the default split (4 groups, 2 of each into the knockout); heats are timed races in heats
+of 8, the best 2 of each going on.
 
 Targets: round robin 1,000 players (499,500 matches) <= 5 s; double elimination 2^17
 players <= 10 s; Swiss 100,000 players <= 2 s per round (pairing, 0 rematches).
@@ -33,11 +34,13 @@ RUNS = (
     ("round_robin", 1_024),
     ("swiss", 1_024),
     ("groups", 1_024),
+    ("heats", 1_024),
     ("round_robin", 1_000),
     ("double_elimination", 131_072),
     ("swiss", 100_000),
+    ("heats", 1_000_000),
 )
-QUICK = RUNS[:5]
+QUICK = RUNS[:6]
 WIN, DRAW = outcome_code(Outcome.WIN), outcome_code(Outcome.DRAW)
 
 

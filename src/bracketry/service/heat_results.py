@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection, bindparam, delete, update
 from sqlalchemy.orm import Session
 
 from bracketry.engine.formats.heats import Heats, aggregate, simulate_attempts
@@ -18,11 +18,12 @@ from bracketry.engine.model import NO_WINNER, UNDECIDED, Outcome, Side, outcome_
 from bracketry.schemas.session import HeatResultCreate, SessionRead
 from bracketry.service import bracket_state, formats, sessions
 from bracketry.service.bracket_state import BracketState, write_results
-from bracketry.service.corrections import refuse_unforced, undo
+from bracketry.service.corrections import CHUNK, refuse_unforced, undo
 from bracketry.service.errors import Conflict, Invalid
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.results import undecided_count
 from bracketry.service.tournaments import lock_or_raise
+from bracketry.store.bulk import insert_columns, with_nulls
 from bracketry.store.models import HeatEntry, Tournament
 
 
@@ -164,7 +165,9 @@ def simulate_open_heats(
     state: BracketState,
     rng: np.random.Generator,
 ) -> int:
-    """Measure every undecided heat from ratings; updates ``state`` in place. Heats written."""
+    """Measure every undecided heat from ratings; updates ``state`` in place. Heats written.
+
+    The heats' entries are rewritten in bulk (deleted, then inserted with their values)."""
     progress = state.progress
     members = progress.bracket.members
     if members is None or progress.value is None:
@@ -180,12 +183,22 @@ def simulate_open_heats(
     progress.value[entries] = values
     progress.winner_slot[open_heats] = NO_WINNER
     progress.outcome[open_heats] = outcome_code(Outcome.PLACED)
-    _write_values(
+    heat_ids = state.match_ids[open_heats].tolist()
+    for start in range(0, len(heat_ids), CHUNK):
+        chunk = heat_ids[start : start + CHUNK]
+        conn.execute(delete(HeatEntry).where(HeatEntry.match_id.in_(chunk)))
+    insert_columns(
         conn,
-        match_id=state.match_ids[members.match[entries]],
-        lanes=members.lane[entries],
-        values=values,
-        attempts=[[a for a in row if not np.isnan(a)] for row in tries.tolist()],
+        HeatEntry.__table__,
+        ("match_id", "lane", "tournament_id", "player_id", "value", "attempts"),
+        (
+            state.match_ids[members.match[entries]],
+            members.lane[entries],
+            [tournament.id] * entries.size,
+            state.player_ids[members.player[entries]],
+            with_nulls(values, np.isnan(values)),
+            [json.dumps([a for a in row if a == a]) for row in tries.tolist()],  # drops NaN
+        ),
     )
     return write_results(
         conn,
