@@ -356,3 +356,34 @@ def test_groups_too_many_for_the_enrolled_is_refused_at_generation(client: TestC
     tournament_id = closed_tournament(client, 7, tournament_format="groups", groups=4)
     answer = client.post(f"{API}/tournaments/{tournament_id}/generate-sessions")
     assert_error(answer, 409, "4 groups need at least 8 players", field="config.groups")
+
+
+def test_round_robin_split_into_parallel_groups(client: TestClient) -> None:
+    tournament_id = closed_tournament(client, 10, tournament_format="round_robin", groups=2)
+    generated = generate_now(client, tournament_id)
+    assert generated["sessions_count"] == 2 * (5 * 4 // 2)
+    play_everything(client, tournament_id)
+    sessions = all_sessions(client, tournament_id)
+    assert {s["stage"] for s in sessions} == {1}  # no knockout follows
+    rankings = rank_and_complete(client, tournament_id)
+    by_group: dict[float, set[int]] = {}
+    for row in rankings:
+        by_group.setdefault(row["tiebreaks"]["group"], set()).add(row["player_id"])
+    assert sorted(len(g) for g in by_group.values()) == [5, 5]
+    for s in sessions:  # nobody plays across groups
+        pair = {p["player_id"] for p in s["participants"]}
+        assert any(pair <= members for members in by_group.values())
+    winners = [r for r in rankings if r["tiebreaks"]["group_place"] == 1]
+    assert max(r["rank"] for r in winners) <= 2  # group winners first, then runners-up, ...
+
+
+def test_round_robin_groups_must_fit_the_capacity(client: TestClient) -> None:
+    answer = client.post(
+        f"{API}/tournaments",
+        json={
+            "name": "Split",
+            "format": "round_robin",
+            "config": {"groups": 3, "max_players": 5},
+        },
+    )
+    assert_error(answer, 422, "3 groups", field="config.groups")

@@ -82,6 +82,13 @@ def _unique(chain: list[str]) -> list[str]:
     return chain
 
 
+def _groups_fit_capacity(groups: int, info: ValidationInfo) -> int:
+    capacity = info.data.get("max_players")
+    if capacity is not None and groups * 2 > capacity:
+        raise ValueError(f"{groups} groups of 2+ players need max_players >= {groups * 2}")
+    return groups
+
+
 class TableConfig(CommonConfig):
     """Options of formats ranked by points: points per outcome, tiebreak chain, lot."""
 
@@ -135,6 +142,15 @@ class RoundRobinConfig(TableConfig):
         description="Capacity; enrollment past it is refused.",
     )
     double: bool = Field(False, description="Play everyone twice, home and away swapped.")
+    groups: int = Field(
+        1,
+        ge=1,
+        le=MAX_PLAYERS_LIMIT // 2,
+        description="Parallel groups (snake by seed), each its own round robin; places go "
+        "by group place, then points, score difference and scores across the groups.",
+    )
+
+    _groups_fit = field_validator("groups")(_groups_fit_capacity)
 
 
 class SwissConfig(TableConfig):
@@ -173,13 +189,7 @@ class GroupsConfig(TableConfig):
     double: bool = Field(False, description="Groups play home and away.")
     third_place: bool = Field(True, description="Knockout match for third place.")
 
-    @field_validator("groups")
-    @classmethod
-    def _groups_fit(cls, groups: int, info: ValidationInfo) -> int:
-        capacity = info.data.get("max_players")
-        if capacity is not None and groups * 2 > capacity:
-            raise ValueError(f"{groups} groups of 2+ players need max_players >= {groups * 2}")
-        return groups
+    _groups_fit = field_validator("groups")(_groups_fit_capacity)
 
     @field_validator("advance")
     @classmethod

@@ -39,6 +39,8 @@ class GroupsOptions:
     extra: int = 0
     double: bool = False
     third_place: bool = True
+    knockout: bool = True
+    """False: the groups are the whole tournament (a round robin split into groups)."""
 
 
 def snake_groups(player_count: int, groups: int) -> np.ndarray:
@@ -199,7 +201,7 @@ class Groups:
 
     def extend(self, progress: Progress) -> Bracket | None:
         """The knockout, once the group stage is complete; nothing after that."""
-        if (progress.bracket.stages == KNOCKOUT_STAGE).any():
+        if not self.options.knockout or (progress.bracket.stages == KNOCKOUT_STAGE).any():
             return None
         qualified = self.qualifiers(progress)
         bracket = knockout.generate(

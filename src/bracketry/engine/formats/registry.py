@@ -33,6 +33,18 @@ def _double_elimination(config: Config) -> Format:
 
 
 def _round_robin(config: Config) -> Format:
+    groups = int(config.get("groups", 1))
+    if groups > 1:
+        return Groups(
+            GroupsOptions(
+                groups=groups, advance=1, double=bool(config.get("double", False)), knockout=False
+            ),
+            points=_points(config, RoundRobin.points),
+            tiebreaks=tuple(config.get("tiebreaks", RoundRobin.tiebreaks)),
+            lot_seed=int(config.get("lot_seed", 0)),
+            name="round_robin",
+            grows=False,
+        )
     return RoundRobin(
         RoundRobinOptions(double=bool(config.get("double", False))),
         points=_points(config, RoundRobin.points),
