@@ -16,7 +16,9 @@ from tests.api.helpers import (
     all_rankings,
     all_sessions,
     assert_error,
+    close_enrollment,
     closed_tournament,
+    create_open_tournament,
     generate_now,
     get_tournament,
     player_ids_by_name,
@@ -387,3 +389,27 @@ def test_round_robin_groups_must_fit_the_capacity(client: TestClient) -> None:
         },
     )
     assert_error(answer, 422, "3 groups", field="config.groups")
+
+
+def test_groups_balanced_by_rating(client: TestClient) -> None:
+    tournament_id = create_open_tournament(
+        client, tournament_format="groups", groups=2, advance=1, distribution="balanced"
+    )
+    ratings = [2000, 1900, 1800, 1000, 1000, 900]
+    players = [{"name": f"R{i}", "rating": r} for i, r in enumerate(ratings)]
+    answer = client.post(
+        f"{API}/tournaments/{tournament_id}/enrollments", json={"players": players}
+    )
+    assert answer.status_code == 201, answer.text
+    close_enrollment(client, tournament_id)
+    generate_now(client, tournament_id)
+    ids = player_ids_by_name(client, tournament_id)
+    sessions = all_sessions(client, tournament_id)
+    group_of_r0 = {
+        p["player_id"]
+        for s in sessions
+        if ids["R0"] in {q["player_id"] for q in s["participants"]}
+        for p in s["participants"]
+    }
+    # strongest first into the lighter group: R0 with R3 and R4 (4000), R1 with R2 and R5
+    assert group_of_r0 == {ids["R0"], ids["R3"], ids["R4"]}

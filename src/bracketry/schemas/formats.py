@@ -188,6 +188,11 @@ class GroupsConfig(TableConfig):
     extra: int = Field(0, ge=0, description="Best-placed next players also going on.")
     double: bool = Field(False, description="Groups play home and away.")
     third_place: bool = Field(True, description="Knockout match for third place.")
+    distribution: Literal["snake", "balanced"] = Field(
+        "snake",
+        description="snake: dealt by seed (1→G, G→1, …); balanced: strongest first into the "
+        "group with the lowest rating sum.",
+    )
 
     _groups_fit = field_validator("groups")(_groups_fit_capacity)
 

@@ -46,11 +46,13 @@ def generate_sessions(*, db: Session, tournament: Tournament, clock: Stopwatch) 
     """
     check_can_generate(db=db, tournament=tournament)
     fmt = format_of(tournament)
-    player_ids, _ratings, seeds = seeded_entries(db=db, tournament=tournament)
+    player_ids, ratings, seeds = seeded_entries(db=db, tournament=tournament)
     with clock.window("engine"):
         by_seed = np.empty_like(player_ids)
         by_seed[seeds - 1] = player_ids
-        bracket = fmt.start(int(player_ids.size))
+        ratings_by_seed = np.empty_like(ratings)
+        ratings_by_seed[seeds - 1] = ratings
+        bracket = fmt.start(int(player_ids.size), ratings_by_seed)
     with clock.window("db_write"):
         ids = write_matches(
             db.connection(), tournament_id=tournament.id, bracket=bracket, player_ids=by_seed

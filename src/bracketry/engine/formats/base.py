@@ -138,8 +138,9 @@ class Format(Protocol):
     def check(self, player_count: int) -> None:
         """Raise :class:`FormatError` unless the format can run for ``player_count``."""
 
-    def start(self, player_count: int) -> Bracket:
-        """The matches generated for ``player_count`` players."""
+    def start(self, player_count: int, ratings: np.ndarray | None = None) -> Bracket:
+        """The matches generated for ``player_count`` players (``ratings`` by seed index, NaN
+        when unknown, for formats that balance by them)."""
 
     def extend(self, progress: Progress) -> Bracket | None:
         """Matches to append now that every match of ``progress`` is decided, or None.

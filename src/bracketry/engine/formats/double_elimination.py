@@ -489,7 +489,7 @@ class DoubleElimination:
         """See :func:`check`."""
         check(player_count, self.options)
 
-    def start(self, player_count: int) -> Bracket:
+    def start(self, player_count: int, ratings: np.ndarray | None = None) -> Bracket:
         """Both brackets and the grand final; a reset is appended later if due."""
         return generate(player_count, self.options)
 

@@ -2,7 +2,8 @@
 single-elimination bracket (stage 2), generated once every group match is decided.
 
 Players (index = seed - 1) are dealt to G groups like cards in a snake (1→G, then G→1, …),
-so group sizes differ by at most one and every group gets a fair share of the seeds. Each
+so group sizes differ by at most one and every group gets a fair share of the seeds; or,
+``balanced``, strongest first into the group with the lowest rating sum that has room. Each
 group plays a Berger round robin; round r of every group is round r of the stage. The top
 ``advance`` of each group qualify, plus the ``extra`` best players placed ``advance + 1``
 (compared by points, score difference, scores, then lot). Qualifiers are seeded by place
@@ -14,6 +15,7 @@ with the nearest lower-placed player whose move keeps both matches between group
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +25,7 @@ from bracketry.engine.formats import knockout, round_robin
 from bracketry.engine.formats.base import NOTHING, FormatError, Games, Progress, Table
 from bracketry.engine.model import NO_MATCH, NO_PLAYER, Side, side_code
 from bracketry.engine.seeding import bracket_size
+from bracketry.engine.simulate import DEFAULT_RATING
 from bracketry.engine.standings import knockout_standings
 from bracketry.engine.tiebreaks import PointsRule, points_table
 
@@ -41,6 +44,8 @@ class GroupsOptions:
     third_place: bool = True
     knockout: bool = True
     """False: the groups are the whole tournament (a round robin split into groups)."""
+    distribution: str = "snake"
+    """"snake" by seed, or "balanced": equal rating sums as far as greedy dealing gets."""
 
 
 def snake_groups(player_count: int, groups: int) -> np.ndarray:
@@ -52,6 +57,13 @@ def snake_groups(player_count: int, groups: int) -> np.ndarray:
     index = np.arange(player_count)
     lap, seat = np.divmod(index, groups)
     return np.where(lap % 2 == 0, seat, groups - 1 - seat).astype(np.int64)
+
+
+def groups_of(player_count: int, options: GroupsOptions, ratings: np.ndarray | None) -> np.ndarray:
+    """Each player's group under ``options.distribution``."""
+    if options.distribution == "balanced" and ratings is not None:
+        return balanced_groups(ratings, options.groups)
+    return snake_groups(player_count, options.groups)
 
 
 def check(player_count: int, options: GroupsOptions) -> None:
@@ -94,14 +106,36 @@ def check(player_count: int, options: GroupsOptions) -> None:
         )
 
 
-def group_stage(player_count: int, options: GroupsOptions) -> Bracket:
+def balanced_groups(ratings: np.ndarray, groups: int) -> np.ndarray:
+    """The group of each player: strongest first, each to the group with the lowest rating
+    sum that still has room (sizes as in the snake); NaN counts as the default rating.
+
+    >>> balanced_groups(np.array([2000.0, 1900.0, 1800.0, 1000.0, 1000.0, 900.0]), 2).tolist()
+    [0, 1, 1, 0, 0, 1]
+    """
+    filled = np.where(np.isnan(ratings), DEFAULT_RATING, ratings)
+    room = np.bincount(snake_groups(filled.size, groups), minlength=groups).tolist()
+    heap = [(0.0, g) for g in range(groups)]
+    group = np.empty(filled.size, dtype=np.int64)
+    for player in np.argsort(-filled, kind="stable").tolist():
+        total, chosen = heapq.heappop(heap)
+        group[player] = chosen
+        room[chosen] -= 1
+        if room[chosen]:
+            heapq.heappush(heap, (total + float(filled[player]), chosen))
+    return group
+
+
+def group_stage(
+    player_count: int, options: GroupsOptions, ratings: np.ndarray | None = None
+) -> Bracket:
     """Every group's round robin as one link-free stage.
 
     >>> b = group_stage(8, GroupsOptions(groups=2))
     >>> b.match_count, b.round_count, b.entrants[:2].tolist()
     (12, 3, [[0, 7], [3, 4]])
     """
-    group = snake_groups(player_count, options.groups)
+    group = groups_of(player_count, options, ratings)
     order = np.lexsort((np.arange(player_count), group))
     sizes = np.bincount(group, minlength=options.groups)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -161,14 +195,14 @@ class Groups:
         """See :func:`check`."""
         check(player_count, self.options)
 
-    def start(self, player_count: int) -> Bracket:
+    def start(self, player_count: int, ratings: np.ndarray | None = None) -> Bracket:
         """The group stage; the knockout follows when it is complete."""
-        return group_stage(player_count, self.options)
+        return group_stage(player_count, self.options, ratings)
 
     def group_table(self, progress: Progress) -> tuple[Table, np.ndarray, np.ndarray]:
         """Group standings: the table (ranked group by group), each player's group and
         place in it (1-based)."""
-        group = snake_groups(progress.player_count, self.options.groups)
+        group = groups_of(progress.player_count, self.options, progress.ratings)
         table = points_table(
             Games.of(progress, stage=GROUP_STAGE),
             progress.player_count,
@@ -208,7 +242,7 @@ class Groups:
             int(qualified.size), knockout.KnockoutOptions(third_place=self.options.third_place)
         )
         entrants = np.where(bracket.entrants == NO_PLAYER, NO_PLAYER, qualified[bracket.entrants])
-        group = snake_groups(progress.player_count, self.options.groups)
+        group = groups_of(progress.player_count, self.options, progress.ratings)
         _cross_over(entrants[: bracket_size(int(qualified.size)) // 2], group)
         return replace(
             bracket,

@@ -505,7 +505,7 @@ class Heats:
         """See :func:`check`."""
         check(player_count, self.options)
 
-    def start(self, player_count: int) -> Bracket:
+    def start(self, player_count: int, ratings: np.ndarray | None = None) -> Bracket:
         """Round 1; each later round is made when the previous one is decided."""
         return first_round(player_count, self.options)
 

@@ -129,7 +129,7 @@ class Knockout:
                 "players", f"a knockout needs at least {MIN_PLAYERS} players, got {player_count}"
             )
 
-    def start(self, player_count: int) -> Bracket:
+    def start(self, player_count: int, ratings: np.ndarray | None = None) -> Bracket:
         """The whole bracket; nothing is appended later."""
         return generate(player_count, self.options)
 

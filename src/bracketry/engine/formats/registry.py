@@ -70,6 +70,7 @@ def _groups(config: Config) -> Format:
             extra=int(config.get("extra", 0)),
             double=bool(config.get("double", False)),
             third_place=bool(config.get("third_place", True)),
+            distribution=str(config.get("distribution", "snake")),
         ),
         points=_points(config, Groups.points),
         tiebreaks=tuple(config.get("tiebreaks", Groups.tiebreaks)),

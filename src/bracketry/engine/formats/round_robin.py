@@ -205,7 +205,7 @@ class RoundRobin:
                 "players", f"a round robin takes at most {MAX_PLAYERS} players, got {player_count}"
             )
 
-    def start(self, player_count: int) -> Bracket:
+    def start(self, player_count: int, ratings: np.ndarray | None = None) -> Bracket:
         """Every round at once."""
         return as_bracket(generate(player_count, self.options))
 

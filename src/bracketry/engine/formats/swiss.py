@@ -768,7 +768,7 @@ class Swiss:
         """See :func:`check`."""
         check(player_count, self.options)
 
-    def start(self, player_count: int) -> Bracket:
+    def start(self, player_count: int, ratings: np.ndarray | None = None) -> Bracket:
         """Round 1 only; each later round is paired when the previous one is complete."""
         return first_round(player_count)
 
