@@ -81,11 +81,23 @@ def all_rankings(http: httpx.Client, tournament_id: int) -> list[dict]:
     return _all_pages(http, f"{API}/tournaments/{tournament_id}/rankings")
 
 
-def launch_scenario(http: httpx.Client, players: int, mode: str = "auto", seed: int = 1) -> dict:
+def launch_scenario(
+    http: httpx.Client,
+    players: int,
+    mode: str = "auto",
+    seed: int = 1,
+    tournament_format: str = "knockout",
+) -> dict:
     """POST run-scenario (confirmed) and return its answer."""
     answer = http.post(
         f"{API}/tournaments/ops/run-scenario",
-        json={"player_count": players, "confirmed": True, "seed": seed, "simulation_mode": mode},
+        json={
+            "player_count": players,
+            "confirmed": True,
+            "seed": seed,
+            "simulation_mode": mode,
+            "tournament_format": tournament_format,
+        },
     )
     assert answer.status_code == 200, answer.text
     return answer.json()

@@ -21,7 +21,9 @@ from tests.api.helpers import (
     create_open_tournament,
     generate_now,
     get_tournament,
+    launch_scenario,
     player_ids_by_name,
+    poll_until_finished,
 )
 
 # --- configuration ----------------------------------------------------------------------------
@@ -413,3 +415,33 @@ def test_groups_balanced_by_rating(client: TestClient) -> None:
     }
     # strongest first into the lighter group: R0 with R3 and R4 (4000), R1 with R2 and R5
     assert group_of_r0 == {ids["R0"], ids["R3"], ids["R4"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("tournament_format", "players"),
+    [
+        ("double_elimination", 4_096),
+        ("round_robin", 300),
+        ("swiss", 4_096),
+        ("groups", 2_048),
+        ("heats", 20_000),
+    ],
+)
+def test_every_format_at_scale_through_run_scenario(
+    client: TestClient, tournament_format: str, players: int
+) -> None:
+    """The whole lifecycle in the background worker: generate, simulate, rank, complete."""
+    launched = launch_scenario(client, players, tournament_format=tournament_format, seed=4)
+    tournament_id = launched["tournament_id"]
+    finished = poll_until_finished(client, tournament_id, launched["task_id"], timeout_s=300)
+    assert finished["status"] == "done", finished
+    tournament = get_tournament(client, tournament_id)
+    assert tournament["status"] == "COMPLETED"
+    counts = tournament["matches"]
+    assert counts["completed"] == counts["total"] > 0
+    first = client.get(f"{API}/tournaments/{tournament_id}/rankings", params={"limit": 3})
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["total"] == players
+    assert body["items"][0]["rank"] == 1
