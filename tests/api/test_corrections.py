@@ -135,3 +135,66 @@ def test_swiss_round_started_needs_force(client: TestClient) -> None:
     assert answer.status_code == 200, answer.text
     rounds = [s["round"] for s in all_sessions(client, tournament_id)]
     assert rounds.count(2) == 2 and rounds.count(3) == 0
+
+
+def test_a_double_forfeit_sends_nobody_on_and_the_next_opponent_walks_over(
+    client: TestClient,
+) -> None:
+    tournament_id = closed_tournament(client, 4)
+    generate_now(client, tournament_id)
+    ids = player_ids_by_name(client, tournament_id)
+    sessions = all_sessions(client, tournament_id)
+    post_result(client, tournament_id, session_at(sessions, 1, 1), outcome="double_forfeit")
+    waiting = all_sessions(client, tournament_id)
+    assert session_at(waiting, 2, 1)["status"] == "locked"  # nobody known yet: 2 v 3 to play
+    post_result(client, tournament_id, session_at(waiting, 1, 2), winner_id=ids["P2"])
+    after = all_sessions(client, tournament_id)
+    final = session_at(after, 2, 1)
+    third = session_at(after, 2, 1, side="third_place")
+    assert final["result"]["outcome"] == "bye" and final["result"]["source"] == "walkover"
+    assert final["result"]["winner_id"] == ids["P2"]
+    assert third["result"]["winner_id"] == ids["P3"]
+    ranked = client.post(f"{API}/tournaments/{tournament_id}/calculate-rankings")
+    assert ranked.status_code == 200, ranked.text
+    assert client.post(f"{API}/tournaments/{tournament_id}/complete").status_code == 200
+    rankings = {
+        r["player_id"]: r["rank"]
+        for r in client.get(f"{API}/tournaments/{tournament_id}/rankings").json()["items"]
+    }
+    # Nobody reached the final against P2, so P3 (third-place match) is next; both players
+    # of the double forfeit are out in the semi-final and share the last place.
+    assert rankings[ids["P2"]] == 1 and rankings[ids["P3"]] == 2
+    assert rankings[ids["P1"]] == rankings[ids["P4"]] == 3
+
+
+def test_simulation_plays_around_a_double_forfeit(client: TestClient) -> None:
+    tournament_id = closed_tournament(client, 16)
+    generate_now(client, tournament_id)
+    first = session_at(all_sessions(client, tournament_id), 1, 3)
+    post_result(client, tournament_id, first, outcome="double_forfeit")
+    answer = client.post(f"{API}/tournaments/{tournament_id}/simulate-results", json={"seed": 1})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["results_pct"] == 100.0
+    walkovers = [
+        s for s in all_sessions(client, tournament_id) if s["result"]["source"] == "walkover"
+    ]
+    assert len(walkovers) == 1 and walkovers[0]["round"] == 2
+
+
+def test_correcting_a_double_forfeit_undoes_the_walkover(client: TestClient) -> None:
+    tournament_id = closed_tournament(client, 4, third_place=False)
+    generate_now(client, tournament_id)
+    ids = player_ids_by_name(client, tournament_id)
+    sessions = all_sessions(client, tournament_id)
+    semi = session_at(sessions, 1, 1)
+    post_result(client, tournament_id, semi, outcome="double_forfeit")
+    post_result(client, tournament_id, session_at(sessions, 1, 2), winner_id=ids["P2"])
+    final = session_at(all_sessions(client, tournament_id), 2, 1)
+    assert final["result"]["source"] == "walkover"
+    # A walkover is nobody's reported result: undoing it needs no force.
+    answer = put_result(client, tournament_id, semi, winner_id=ids["P1"])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["reset"] == [final["id"]]
+    final = session_at(all_sessions(client, tournament_id), 2, 1)
+    assert final["result"] is None and final["status"] == "ready"
+    assert players_of(final) == {ids["P1"], ids["P2"]}

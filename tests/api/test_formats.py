@@ -182,15 +182,26 @@ def test_round_robin_draw_is_recorded_and_scores_one_point_each(client: TestClie
         assert row["draws"] == (1 if row["player_id"] in drawn else 0)
 
 
-def test_knockout_refuses_a_draw(client: TestClient) -> None:
-    tournament_id = closed_tournament(client, 2)
+@pytest.mark.parametrize(
+    ("tournament_format", "outcome"),
+    [
+        ("knockout", "draw"),
+        ("double_elimination", "draw"),
+        ("double_elimination", "double_forfeit"),
+    ],
+)
+def test_outcomes_a_format_has_no_rule_for_are_refused(
+    client: TestClient, tournament_format: str, outcome: str
+) -> None:
+    tournament_id = closed_tournament(client, 4, tournament_format=tournament_format)
     generate_now(client, tournament_id)
-    final = all_sessions(client, tournament_id)[0]
+    session = all_sessions(client, tournament_id)[0]
     answer = client.post(
-        f"{API}/tournaments/{tournament_id}/sessions/{final['id']}/result",
-        json={"outcome": "draw"},
+        f"{API}/tournaments/{tournament_id}/sessions/{session['id']}/result",
+        json={"outcome": outcome},
     )
     assert_error(answer, 422, "not possible", field="outcome")
+    assert get_tournament(client, tournament_id)["matches"]["completed"] == 0
 
 
 @pytest.mark.parametrize(

@@ -172,7 +172,6 @@ BAD_RESULTS = [
     ({"score_a": 2, "score_b": 2}, "score_a", "equal scores"),
     ({"outcome": "forfeit"}, "winner_id", "winner_id"),
     ({"outcome": "draw", "score_a": 1, "score_b": 1}, "outcome", "draw"),
-    ({"outcome": "double_forfeit"}, "outcome", "double_forfeit"),
     ({"score_a": 2}, "score_b", "both scores"),
     ({"score_b": 2}, "score_a", "both scores"),
     ({"score_a": -1, "score_b": 2}, "score_a", "greater than or equal to 0"),

@@ -52,10 +52,20 @@ def save_token(page: Page) -> None:
     expect(page.locator("#token-state")).to_have_text("token saved")
 
 
-def launch(page: Page, base_url: str, players: int, mode: str, *, confirm: bool) -> None:
-    """Fill and submit the launcher on ``/``."""
+def launch(
+    page: Page,
+    base_url: str,
+    players: int,
+    mode: str,
+    *,
+    confirm: bool,
+    tournament_format: str | None = None,
+) -> None:
+    """Fill and submit the launcher on ``/`` (with its default format unless told)."""
     page.goto(f"{base_url}/")
     save_token(page)
+    if tournament_format is not None:
+        tid(page, "launch-format").select_option(tournament_format)
     tid(page, "launch-players").fill(str(players))
     tid(page, "launch-mode").select_option(mode)
     if confirm:

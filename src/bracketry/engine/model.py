@@ -10,6 +10,10 @@ NO_MATCH = -1
 NO_PLAYER = -1
 """Slot content meaning "not known yet" (or absent, for a bye)."""
 
+NOBODY = -2
+"""Slot content meaning "nobody is coming": the match feeding it ended in a double forfeit,
+so the other player walks over (or, with nobody on both sides, nobody goes on)."""
+
 UNDECIDED = -1
 """Winner-slot value of a match without a result."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bracketry.engine.bracket import Bracket, Moves, advance
-from bracketry.engine.model import NO_PLAYER, NO_WINNER, UNDECIDED
+from bracketry.engine.model import NO_PLAYER, NO_WINNER, NOBODY, UNDECIDED
 
 Decider = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 """Given the players in slots A and B of some matches, return (winner slot, score A, score B);
@@ -36,6 +36,20 @@ def winners_and_losers(slots: np.ndarray, winner_slot: np.ndarray) -> tuple[np.n
     rows = np.arange(slots.shape[0])
     winner_slot = winner_slot.astype(np.intp)
     return slots[rows, winner_slot], slots[rows, 1 - winner_slot]
+
+
+def double_forfeit_moves(bracket: Bracket, positions: np.ndarray) -> Moves:
+    """Where matches decided by a double forfeit send :data:`NOBODY`: along both links."""
+    nobody = np.full(positions.size, NOBODY)
+    return advance(
+        positions,
+        bracket.winner_to[positions],
+        bracket.winner_slot[positions],
+        bracket.loser_to[positions],
+        bracket.loser_slot[positions],
+        nobody,
+        nobody,
+    )
 
 
 def initial_winner_slot(bracket: Bracket) -> np.ndarray:
@@ -92,7 +106,7 @@ def _one_pass(
     """One pass over the round ``groups``: decide what is ready, in round order."""
     for positions in groups:
         open_ = (winner_slot[positions] == UNDECIDED) & ~bracket.bye[positions]
-        ready = open_ & (slots[positions] != NO_PLAYER).all(axis=1)
+        ready = open_ & (slots[positions] >= 0).all(axis=1)
         pending = positions[ready]
         if pending.size == 0:
             continue
@@ -112,3 +126,48 @@ def _one_pass(
         slots[step.target, step.slot] = step.player
         decided.append((pending, won, score_a, score_b))
         moves.append(step)
+
+
+def settle(bracket: Bracket, slots: np.ndarray, winner_slot: np.ndarray) -> Played:
+    """Decide the matches nobody can play because a double forfeit sent :data:`NOBODY` into a
+    slot: the other player walks over; with nobody on either side nobody goes on
+    (``NO_WINNER``). Repeats until nothing changes; updates ``slots`` and ``winner_slot`` in
+    place and returns what it decided (scores 0).
+
+    >>> from bracketry.engine.formats.knockout import KnockoutOptions, generate
+    >>> b = generate(4, KnockoutOptions(third_place=False))
+    >>> slots, won = b.initial_slots(), initial_winner_slot(b)
+    >>> slots[2] = [NOBODY, 1]
+    >>> settle(b, slots, won).winner_slot.tolist(), won.tolist()
+    ([1], [-1, -1, 1])
+    """
+    positions: list[np.ndarray] = []
+    decided: list[np.ndarray] = []
+    moves: list[Moves] = []
+    while True:
+        open_ = (winner_slot == UNDECIDED) & ~bracket.bye
+        filled = (slots != NO_PLAYER).all(axis=1)
+        stuck = np.flatnonzero(open_ & filled & (slots == NOBODY).any(axis=1))
+        if stuck.size == 0:
+            break
+        both = (slots[stuck] == NOBODY).all(axis=1)
+        won = np.where(both, NO_WINNER, (slots[stuck, 0] == NOBODY).astype(np.int8))
+        winner_slot[stuck] = won
+        present = np.where(both, NOBODY, slots[stuck, 0] + slots[stuck, 1] - NOBODY)
+        step = advance(
+            stuck,
+            bracket.winner_to[stuck],
+            bracket.winner_slot[stuck],
+            bracket.loser_to[stuck],
+            bracket.loser_slot[stuck],
+            present,
+            np.full(stuck.size, NOBODY),
+        )
+        slots[step.target, step.slot] = step.player
+        positions.append(stuck)
+        decided.append(won.astype(np.int8))
+        moves.append(step)
+    position = np.concatenate(positions).astype(np.int32) if positions else np.empty(0, np.int32)
+    zeros = np.zeros(position.size, dtype=np.int32)
+    won_all = np.concatenate(decided) if decided else np.empty(0, np.int8)
+    return Played(position, won_all, zeros, zeros.copy(), Moves.concat(moves))

@@ -20,11 +20,13 @@ def judge(
     winner: Slot | None,
     *,
     draws_allowed: bool,
+    double_forfeit_allowed: bool | None = None,
 ) -> Slot | None:
     """The winning slot of a reported result (None for a draw or a double forfeit).
 
     A win needs unequal scores or a named winner, and both must agree; a forfeit needs
-    the winner named; a draw needs equal scores (if given) and a format that has draws.
+    the winner named; a draw needs equal scores (if given) and a format that has draws; a
+    double forfeit a format that allows it (``double_forfeit_allowed``, else as draws).
 
     >>> judge(Outcome.WIN, 3, 1, None, draws_allowed=False)
     <Slot.A: 0>
@@ -57,7 +59,8 @@ def judge(
                 "winner_id", "a forfeit needs winner_id (the side that did not forfeit)"
             )
         return winner
-    if not draws_allowed:
+    allowed = draws_allowed if outcome is Outcome.DRAW else double_forfeit_allowed
+    if not (draws_allowed if allowed is None else allowed):
         raise ResultError("outcome", f"a {outcome.value} is not possible in this format")
     if outcome is Outcome.DRAW and scored and score_a != score_b:
         raise ResultError("score_a", "a draw needs equal scores")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bracketry.engine.bracket import Bracket
-from bracketry.engine.model import NO_PLAYER, Side, side_code
+from bracketry.engine.model import NO_WINNER, Side, side_code
 from bracketry.engine.play import UNDECIDED, winners_and_losers
 
 CHAMPION, RUNNER_UP, THIRD, FOURTH = 0, 1, 2, 3
@@ -59,17 +59,21 @@ def knockout_standings(
     rounds = bracket.round_count
     main = bracket.side == side_code(Side.MAIN)
     third = bracket.side == side_code(Side.THIRD_PLACE)
-    played = (winner_slot != UNDECIDED) & ~bracket.bye
+    both_present = (slots >= 0).all(axis=1)
+    over_the_board = (winner_slot != UNDECIDED) & ~bracket.bye & both_present
+    played = over_the_board & (winner_slot != NO_WINNER)
+    double_forfeit = over_the_board & (winner_slot == NO_WINNER)
 
     round_reached = np.zeros(count, dtype=np.int32)
-    present = main[:, None] & (slots != NO_PLAYER)
+    present = main[:, None] & (slots >= 0)
     rows = np.broadcast_to(bracket.round[:, None], slots.shape)
     np.maximum.at(round_reached, slots[present], rows[present].astype(np.int32))
 
     decided_slots = slots[played]
     winners, losers = winners_and_losers(decided_slots, winner_slot[played])
+    both_out = slots[double_forfeit].ravel()
     wins = np.bincount(winners, minlength=count).astype(np.int32)
-    losses = np.bincount(losers, minlength=count).astype(np.int32)
+    losses = np.bincount(np.concatenate([losers, both_out]), minlength=count).astype(np.int32)
     played_scores = scores[played]
     who = decided_slots.ravel()
     score_for = np.bincount(who, played_scores.ravel(), minlength=count).astype(np.int64)
@@ -77,17 +81,25 @@ def knockout_standings(
 
     lost_main = np.zeros(count, dtype=bool)
     lost_main[losers[main[played]]] = True
+    lost_main[slots[double_forfeit & main].ravel()] = True
     key = ROUND_KEYS_START + 2 * (rounds - round_reached) + lost_main.astype(np.int32)
     final = np.flatnonzero(main & (bracket.round == rounds))
     for match, best in ((final, CHAMPION), (np.flatnonzero(third), THIRD)):
-        if match.size and winner_slot[match[0]] != UNDECIDED:
-            won, lost = winners_and_losers(slots[match], winner_slot[match])
-            key[won[0]], key[lost[0]] = best, best + 1
+        if not match.size or winner_slot[match[0]] == UNDECIDED:
+            continue
+        pair = slots[match[0]]
+        if winner_slot[match[0]] == NO_WINNER:  # a double forfeit: neither takes the place
+            key[pair[pair >= 0]] = best + 1
+            continue
+        won, lost = pair[winner_slot[match[0]]], pair[1 - winner_slot[match[0]]]
+        key[won] = best
+        if lost >= 0:  # a walkover has nobody on the losing side
+            key[lost] = best + 1
     if final.size and winner_slot[final[0]] == UNDECIDED:
         # Finalists still to play share the top place: a third-place match decided before
         # the final must not rank its players above them.
         finalists = slots[final[0]]
-        key[finalists[finalists != NO_PLAYER]] = CHAMPION
+        key[finalists[finalists >= 0]] = CHAMPION
     return Standings(
         rank=competition_rank(key),
         key=key.astype(np.int32),

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bracketry.schemas.job import GenerationStatus
 from bracketry.schemas.tournament import MatchCounts
+
+
+class SideRounds(BaseModel):
+    """One stage and side that has sessions, and its last round number."""
+
+    stage: int
+    side: str
+    rounds: int
 
 
 class MonitorSnapshot(BaseModel):
@@ -13,9 +21,16 @@ class MonitorSnapshot(BaseModel):
 
     tournament_id: int
     name: str
+    format: str = Field(description="The tournament's format name: the page picks its view.")
     status: str
     enrolled_count: int
     rounds: int
+    sides: list[SideRounds] = Field(
+        description="Every stage and side with sessions, in order, and its last round."
+    )
+    draw_stages: list[int] = Field(
+        description="The stages (of those with sessions) where a draw is a possible result."
+    )
     matches: MatchCounts
     results_pct: float
     rankings_count: int

@@ -17,6 +17,7 @@ from bracketry.engine.model import (
     NO_MATCH,
     NO_PLAYER,
     NO_WINNER,
+    NOBODY,
     OUTCOME_CODES,
     SIDE_CODES,
     UNDECIDED,
@@ -32,7 +33,14 @@ from bracketry.store.bulk import (
     insert_columns,
     with_nulls,
 )
-from bracketry.store.models import Advancement, HeatEntry, Match, Result, Tournament
+from bracketry.store.models import (
+    NOBODY_ID,
+    Advancement,
+    HeatEntry,
+    Match,
+    Result,
+    Tournament,
+)
 from bracketry.store.types import utcnow
 
 _SIDE_CASE = " ".join(f"WHEN '{side.value}' THEN {code}" for code, side in enumerate(SIDE_CODES))
@@ -137,7 +145,8 @@ def load(*, db: Session, tournament: Tournament) -> BracketState:
 
     def to_index(player: np.ndarray) -> np.ndarray:
         found = seed_index_of_sorted[np.searchsorted(sorted_ids, player).clip(0, ids.size - 1)]
-        return np.where(player < 0, NO_PLAYER, found).astype(np.int32)
+        index = np.where(player < 0, NO_PLAYER, found)
+        return np.where(player == NOBODY_ID, NOBODY, index).astype(np.int32)
 
     def to_position(match: np.ndarray) -> np.ndarray:
         return np.where(match < 0, NO_MATCH, np.searchsorted(match_ids, match)).astype(np.int32)
@@ -303,10 +312,12 @@ def write_moves(
     conn: Connection, *, moves: Moves, match_ids: np.ndarray, player_ids: np.ndarray
 ) -> int:
     """Append advancement rows for engine ``moves``, mapping positions and indexes to ids
-    through ``match_ids`` and ``player_ids``."""
+    through ``match_ids`` and ``player_ids`` (``NOBODY`` is stored as :data:`NOBODY_ID`)."""
+    nobody = moves.player == NOBODY
+    players = np.where(nobody, NOBODY_ID, player_ids[np.where(nobody, 0, moves.player)])
     return insert_columns(
         conn,
         Advancement.__table__,
         ("match_id", "slot", "player_id", "from_match_id"),
-        (match_ids[moves.target], moves.slot, player_ids[moves.player], match_ids[moves.source]),
+        (match_ids[moves.target], moves.slot, players, match_ids[moves.source]),
     )

@@ -19,7 +19,7 @@ from bracketry.schemas.session import CorrectionOutcome, ResultCorrection
 from bracketry.service import bracket_state, formats, sessions
 from bracketry.service.errors import Conflict
 from bracketry.service.lifecycle import Status, require_status
-from bracketry.service.results import apply, judged
+from bracketry.service.results import apply, follow_up, judged, walkover_due
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.models import Advancement, HeatEntry, Match, Result
 
@@ -42,7 +42,7 @@ def correct(
         raise Conflict(f"session {session_id} has no result to correct; POST one instead")
     if match.result.outcome is Outcome.BYE:
         raise Conflict(f"session {session_id} is a bye; a bye cannot be corrected")
-    outcome, won = judged(match, result_in, draws_allowed=fmt.allows_draws(match.stage))
+    outcome, won = judged(match, result_in, fmt=fmt)
     state = bracket_state.load(db=db, tournament=tournament)
     progress = state.progress
     position = int(np.searchsorted(state.match_ids, session_id))
@@ -63,13 +63,7 @@ def correct(
         db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
     )
     db.flush()
-    if fmt.grows:
-        formats.extend(
-            db.connection(),
-            tournament=tournament,
-            fmt=fmt,
-            state=bracket_state.load(db=db, tournament=tournament),
-        )
+    follow_up(db, tournament=tournament, fmt=fmt, walkovers=walkover_due(db, match, outcome))
     db.flush()
     return CorrectionOutcome(
         session=sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id),

@@ -1,12 +1,21 @@
-"""A tournament's format, and the matches it appends once every stored match is decided."""
+"""A tournament's format, the matches it appends once every stored match is decided, and
+the walkovers a double forfeit leaves behind."""
 
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import Connection
 
 from bracketry.engine.formats.base import Format, FormatError
 from bracketry.engine.formats.registry import build
-from bracketry.service.bracket_state import BracketState, write_matches
+from bracketry.engine.model import NO_WINNER, Outcome, outcome_code
+from bracketry.engine.play import settle as play_settle
+from bracketry.service.bracket_state import (
+    BracketState,
+    write_matches,
+    write_moves,
+    write_results,
+)
 from bracketry.service.errors import Conflict
 from bracketry.store.models import Tournament
 
@@ -22,6 +31,32 @@ def check_players(fmt: Format, player_count: int) -> None:
         fmt.check(player_count)
     except FormatError as error:
         raise Conflict(f"{error} ({player_count} enrolled)", field=error.field) from error
+
+
+def settle(conn: Connection, *, tournament: Tournament, state: BracketState) -> int:
+    """Decide and store the walkovers a double forfeit left (see
+    :func:`~bracketry.engine.play.settle`); updates ``state`` in place. Matches decided."""
+    progress = state.progress
+    settled = play_settle(progress.bracket, progress.slots, progress.winner_slot)
+    if settled.position.size == 0:
+        return 0
+    nobody_on = settled.winner_slot == NO_WINNER
+    outcome = np.where(
+        nobody_on, outcome_code(Outcome.DOUBLE_FORFEIT), outcome_code(Outcome.BYE)
+    ).astype(np.int8)
+    progress.outcome[settled.position] = outcome
+    write_results(
+        conn,
+        tournament_id=tournament.id,
+        match_ids=state.match_ids[settled.position],
+        outcome=outcome,
+        winner_slot=settled.winner_slot,
+        score_a=None,
+        score_b=None,
+        source="walkover",
+    )
+    write_moves(conn, moves=settled.moves, match_ids=state.match_ids, player_ids=state.player_ids)
+    return int(settled.position.size)
 
 
 def extend(

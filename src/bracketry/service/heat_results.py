@@ -21,7 +21,7 @@ from bracketry.service.bracket_state import BracketState, write_results
 from bracketry.service.corrections import CHUNK, refuse_unforced, undo
 from bracketry.service.errors import Conflict, Invalid
 from bracketry.service.lifecycle import Status, require_status
-from bracketry.service.results import undecided_count
+from bracketry.service.results import follow_up
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import insert_columns, with_nulls
 from bracketry.store.models import HeatEntry, Tournament
@@ -84,13 +84,7 @@ def record(
         score_b=None,
         source="manual",
     )
-    if fmt.grows and not undecided_count(db, tournament_id):
-        formats.extend(
-            conn,
-            tournament=tournament,
-            fmt=fmt,
-            state=bracket_state.load(db=db, tournament=tournament),
-        )
+    follow_up(db, tournament=tournament, fmt=fmt, walkovers=False)
     db.flush()
     return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
 

@@ -4,6 +4,9 @@ The actions follow the lifecycle rules, so the page shows only buttons that can 
 generate (enrollment closed, no job under way), simulate (results to play), calculate
 rankings (in progress), complete (every session decided and rankings newer than the
 last result).
+
+The page picks its view from the format and the stages and sides that have sessions (each
+with its last round); ``draw_stages`` tells where the result form may offer a draw.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.job import SYNC_TASK_ID
-from bracketry.schemas.monitor import MonitorSnapshot
+from bracketry.schemas.monitor import MonitorSnapshot, SideRounds
 from bracketry.service import jobs, tournaments
 from bracketry.service.errors import NotFound
+from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import FINAL, Status
 from bracketry.store.models import Match, Ranking
 
@@ -28,9 +32,18 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     rankings = db.execute(
         select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
     ).scalar_one()
-    rounds = db.execute(
-        select(func.coalesce(func.max(Match.round), 0)).where(Match.tournament_id == tournament_id)
-    ).scalar_one()
+    # One aggregate over the tournament's match index, as cheap as a max(round) alone.
+    sides = [
+        SideRounds(stage=stage, side=side, rounds=last)
+        for stage, side, last in db.execute(
+            select(Match.stage, Match.side, func.max(Match.round))
+            .where(Match.tournament_id == tournament_id)
+            .group_by(Match.stage, Match.side)
+            .order_by(Match.stage, Match.side)
+        )
+    ]
+    fmt = format_of(tournament)
+    draw_stages = sorted({s.stage for s in sides if fmt.allows_draws(s.stage)})
     try:
         job = jobs.status(db=db, tournament_id=tournament_id, task_id=SYNC_TASK_ID)
     except NotFound:
@@ -49,9 +62,12 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     return MonitorSnapshot(
         tournament_id=tournament.id,
         name=tournament.name,
+        format=tournament.format,
         status=status,
         enrolled_count=tournament.enrolled_count,
-        rounds=rounds,
+        rounds=max((s.rounds for s in sides), default=0),
+        sides=sides,
+        draw_stages=draw_stages,
         matches=counts,
         results_pct=round(100.0 * decided / counts.total, 1) if counts.total else 0.0,
         rankings_count=rankings,

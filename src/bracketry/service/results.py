@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bracketry.engine.bracket import Moves, advance
-from bracketry.engine.model import NO_WINNER, Outcome, Slot
+from bracketry.engine.formats.base import Format
+from bracketry.engine.model import NO_WINNER, NOBODY, Outcome, Slot
 from bracketry.engine.results import ResultError, judge
 from bracketry.schemas.session import ResultCreate, SessionRead
 from bracketry.service import bracket_state, formats, sessions
@@ -15,7 +16,7 @@ from bracketry.service.bracket_state import write_moves, write_results
 from bracketry.service.errors import Conflict, Invalid
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
-from bracketry.store.models import Match, Result
+from bracketry.store.models import NOBODY_ID, Advancement, Match, Result, Tournament
 
 
 def record(
@@ -32,24 +33,33 @@ def record(
             f"recorded {match.result.recorded_at:%Y-%m-%d %H:%M:%S}); "
             "PUT a correction to change it"
         )
-    outcome, won = judged(match, result_in, draws_allowed=fmt.allows_draws(match.stage))
+    outcome, won = judged(match, result_in, fmt=fmt)
     apply(
         db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
     )
-    if fmt.grows and not undecided_count(db, tournament_id):
-        formats.extend(
-            db.connection(),
-            tournament=tournament,
-            fmt=fmt,
-            state=bracket_state.load(db=db, tournament=tournament),
-        )
+    follow_up(db, tournament=tournament, fmt=fmt, walkovers=walkover_due(db, match, outcome))
     db.flush()
     return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
 
 
-def judged(
-    match: SessionRead, result_in: ResultCreate, *, draws_allowed: bool
-) -> tuple[Outcome, int]:
+def follow_up(db: Session, *, tournament: Tournament, fmt: Format, walkovers: bool) -> None:
+    """After a result: settle the walkovers it left, then append what the format adds once
+    every match is decided (only loading the whole tournament when either can happen)."""
+    db.flush()
+    state = None
+    if walkovers:
+        state = bracket_state.load(db=db, tournament=tournament)
+        formats.settle(db.connection(), tournament=tournament, state=state)
+    if fmt.grows and not undecided_count(db, tournament.id):
+        formats.extend(
+            db.connection(),
+            tournament=tournament,
+            fmt=fmt,
+            state=state or bracket_state.load(db=db, tournament=tournament),
+        )
+
+
+def judged(match: SessionRead, result_in: ResultCreate, *, fmt: Format) -> tuple[Outcome, int]:
     """The outcome of ``result_in`` and its winner slot (``NO_WINNER`` for none), or a 4xx."""
     if match.entries is not None:
         raise Conflict(
@@ -71,7 +81,12 @@ def judged(
     outcome = Outcome(result_in.outcome)
     try:
         won = judge(
-            outcome, result_in.score_a, result_in.score_b, winner, draws_allowed=draws_allowed
+            outcome,
+            result_in.score_a,
+            result_in.score_b,
+            winner,
+            draws_allowed=fmt.allows_draws(match.stage),
+            double_forfeit_allowed=fmt.allows_double_forfeit(match.stage),
         )
     except ResultError as error:
         raise Invalid(str(error), field=error.field) from error
@@ -102,6 +117,21 @@ def apply(
     if won != NO_WINNER and match.participants is not None:
         players = np.array([p.player_id for p in match.participants if p is not None])
         write_moves(conn, moves=_moves(match, won), match_ids=_match_ids(match), player_ids=players)
+    elif outcome is Outcome.DOUBLE_FORFEIT:
+        nobody = np.array([NOBODY, NOBODY])
+        write_moves(
+            conn, moves=_moves(match, 0, nobody), match_ids=_match_ids(match), player_ids=nobody
+        )
+
+
+def walkover_due(db: Session, match: SessionRead, outcome: Outcome) -> bool:
+    """Whether the result just applied to ``match`` leaves a walkover to settle: it was a
+    double forfeit with somewhere to send nobody, or it sent a player to face nobody."""
+    links = [link for link in (match.winner_to, match.loser_to) if link is not None]
+    if outcome is Outcome.DOUBLE_FORFEIT:
+        return bool(links)
+    facing = [db.get(Advancement, (link.match_id, 1 - link.slot)) for link in links]
+    return any(row is not None and row.player_id == NOBODY_ID for row in facing)
 
 
 def undecided_count(db: Session, tournament_id: int) -> int:
@@ -126,15 +156,16 @@ def _match_ids(match: SessionRead) -> np.ndarray:
     )
 
 
-def _moves(match: SessionRead, won: int) -> Moves:
+def _moves(match: SessionRead, won: int, players: np.ndarray | None = None) -> Moves:
     """The engine's advancement for one decided match, in positions of :func:`_match_ids`
-    and player indexes 0 (A) and 1 (B)."""
+    and player indexes 0 (A) and 1 (B), or the two ``players`` given (``NOBODY``)."""
+    who = np.array([0, 1]) if players is None else players
     return advance(
         np.array([0]),
         np.array([1 if match.winner_to is not None else -1]),
         np.array([0 if match.winner_to is None else match.winner_to.slot]),
         np.array([2 if match.loser_to is not None else -1]),
         np.array([0 if match.loser_to is None else match.loser_to.slot]),
-        np.array([int(won)]),
-        np.array([1 - int(won)]),
+        np.array([who[int(won)]]),
+        np.array([who[1 - int(won)]]),
     )

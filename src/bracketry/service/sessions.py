@@ -25,15 +25,28 @@ from bracketry.schemas.session import (
 )
 from bracketry.schemas.tournament import MatchCounts
 from bracketry.service.errors import NotFound
-from bracketry.store.models import Advancement, HeatEntry, Match, Player, Result, Tournament
+from bracketry.store.models import (
+    NOBODY_ID,
+    Advancement,
+    HeatEntry,
+    Match,
+    Player,
+    Result,
+    Tournament,
+)
 
 _adv_a = aliased(Advancement)
 _adv_b = aliased(Advancement)
 _player_a = aliased(Player)
 _player_b = aliased(Player)
 
-player_a: ColumnElement[Any] = func.coalesce(Match.entrant_a, _adv_a.player_id)
-player_b: ColumnElement[Any] = func.coalesce(Match.entrant_b, _adv_b.player_id)
+# An advancement of NOBODY_ID places nobody (a double forfeit upstream): shown as empty.
+player_a: ColumnElement[Any] = func.coalesce(
+    Match.entrant_a, func.nullif(_adv_a.player_id, NOBODY_ID)
+)
+player_b: ColumnElement[Any] = func.coalesce(
+    Match.entrant_b, func.nullif(_adv_b.player_id, NOBODY_ID)
+)
 
 status_expr: ColumnElement[Any] = case(
     (Result.match_id.is_not(None), MatchStatus.COMPLETED.value),

@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
+from bracketry.engine.formats.base import Format
 from bracketry.engine.formats.heats import Heats
 from bracketry.engine.model import NO_WINNER, Outcome, outcome_code
 from bracketry.engine.play import play_out
@@ -20,6 +22,7 @@ from bracketry.schemas.session import SimulationOutcome
 from bracketry.service import bracket_state, formats, heat_results
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
+from bracketry.store.models import Tournament
 
 
 def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome:
@@ -33,35 +36,10 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
     conn = db.connection()
     written = 0
     while True:
-        progress = state.progress
-        # Stages follow one another: the open matches are of the stage being played.
-        open_stages = np.unique(progress.bracket.stages[~progress.decided])
-        draws = open_stages.size > 0 and all(fmt.allows_draws(int(s)) for s in open_stages)
-        decide = rating_decider(progress.ratings, rng, DRAW_RATE if draws else 0.0)
-        played = play_out(progress.bracket, progress.slots, progress.winner_slot, decide)
-        outcome = np.where(
-            played.winner_slot == NO_WINNER, outcome_code(Outcome.DRAW), outcome_code(Outcome.WIN)
-        ).astype(np.int8)
-        progress.outcome[played.position] = outcome
-        progress.scores[played.position, 0] = played.score_a
-        progress.scores[played.position, 1] = played.score_b
-        written += bracket_state.write_results(
-            conn,
-            tournament_id=tournament_id,
-            match_ids=state.match_ids[played.position],
-            outcome=outcome,
-            winner_slot=played.winner_slot,
-            score_a=played.score_a,
-            score_b=played.score_b,
-            source="simulation",
-        )
-        bracket_state.write_moves(
-            conn, moves=played.moves, match_ids=state.match_ids, player_ids=state.player_ids
-        )
-        if isinstance(fmt, Heats):
-            written += heat_results.simulate_open_heats(
-                conn, tournament=tournament, fmt=fmt, state=state, rng=rng
-            )
+        step = _play_round(conn, tournament=tournament, fmt=fmt, state=state, rng=rng)
+        written += step
+        if step:
+            continue  # walkovers or new arrivals may have made more matches playable
         state, added = formats.extend(conn, tournament=tournament, fmt=fmt, state=state)
         if not added:
             break
@@ -72,3 +50,45 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
         results_pct=round(100.0 * decided / total, 2) if total else 0.0,
         duration_ms=round((time.perf_counter() - start) * 1000.0, 2),
     )
+
+
+def _play_round(
+    conn: Connection,
+    *,
+    tournament: Tournament,
+    fmt: Format,
+    state: bracket_state.BracketState,
+    rng: np.random.Generator,
+) -> int:
+    """Settle walkovers, play out what is playable, measure open heats; results written."""
+    written = formats.settle(conn, tournament=tournament, state=state)
+    progress = state.progress
+    # Stages follow one another: the open matches are of the stage being played.
+    open_stages = np.unique(progress.bracket.stages[~progress.decided])
+    draws = open_stages.size > 0 and all(fmt.allows_draws(int(s)) for s in open_stages)
+    decide = rating_decider(progress.ratings, rng, DRAW_RATE if draws else 0.0)
+    played = play_out(progress.bracket, progress.slots, progress.winner_slot, decide)
+    outcome = np.where(
+        played.winner_slot == NO_WINNER, outcome_code(Outcome.DRAW), outcome_code(Outcome.WIN)
+    ).astype(np.int8)
+    progress.outcome[played.position] = outcome
+    progress.scores[played.position, 0] = played.score_a
+    progress.scores[played.position, 1] = played.score_b
+    written += bracket_state.write_results(
+        conn,
+        tournament_id=tournament.id,
+        match_ids=state.match_ids[played.position],
+        outcome=outcome,
+        winner_slot=played.winner_slot,
+        score_a=played.score_a,
+        score_b=played.score_b,
+        source="simulation",
+    )
+    bracket_state.write_moves(
+        conn, moves=played.moves, match_ids=state.match_ids, player_ids=state.player_ids
+    )
+    if isinstance(fmt, Heats):
+        written += heat_results.simulate_open_heats(
+            conn, tournament=tournament, fmt=fmt, state=state, rng=rng
+        )
+    return written

@@ -116,8 +116,12 @@ class Match(Base):
     loser_slot: Mapped[int | None] = mapped_column(SmallInteger)
 
 
+NOBODY_ID = 0
+"""``Advancement.player_id`` that places nobody (after a double forfeit); no player has it."""
+
+
 class Advancement(Base):
-    """A player placed into a match slot by an earlier match's result."""
+    """A player placed into a match slot by an earlier match's result (or nobody)."""
 
     __tablename__ = "advancements"
     __table_args__ = ({"sqlite_with_rowid": False},)

@@ -133,7 +133,10 @@ class Format(Protocol):
     """Whether :meth:`extend` can ever add matches."""
 
     def allows_draws(self, stage: int) -> bool:
-        """Whether a draw or a double forfeit is a possible result in ``stage``."""
+        """Whether a draw is a possible result in ``stage``."""
+
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """Whether a double forfeit is a possible result in ``stage``."""
 
     def check(self, player_count: int) -> None:
         """Raise :class:`FormatError` unless the format can run for ``player_count``."""

@@ -481,6 +481,10 @@ class DoubleElimination:
         """Only a reset grand final is ever appended."""
         return self.options.grand_final == "reset"
 
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """Refused: a double forfeit would leave a losers-bracket slot without a rule."""
+        return False
+
     def allows_draws(self, stage: int) -> bool:
         """Every match needs a winner."""
         return False

@@ -187,6 +187,10 @@ class Groups:
     name: str = "groups"
     grows: bool = True
 
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """Both lose in the groups; in the knockout both are out (walkover)."""
+        return True
+
     def allows_draws(self, stage: int) -> bool:
         """Draws in the groups; the knockout needs winners."""
         return stage == GROUP_STAGE
@@ -272,7 +276,7 @@ class Groups:
             ko = _knockout_part(progress, int(later[0]))
             s = knockout_standings(ko.bracket, ko.slots, ko.winner_slot, ko.scores)
             qualified = np.zeros(progress.player_count, dtype=bool)
-            qualified[ko.slots[ko.slots != NO_PLAYER]] = True
+            qualified[ko.slots[ko.slots >= 0]] = True
             key = np.where(qualified, s.key, s.key.max() + 1)
             wins, losses = wins + s.wins, losses + s.losses
             score_for, score_against = score_for + s.score_for, score_against + s.score_against

@@ -497,6 +497,10 @@ class Heats:
         """Later rounds follow only when players advance."""
         return self.options.advance > 0
 
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """Heats have no one-on-one results."""
+        return False
+
     def allows_draws(self, stage: int) -> bool:
         """Not used: heats are placed by value, never drawn."""
         return False

@@ -118,6 +118,10 @@ class Knockout:
     name: str = "knockout"
     grows: bool = False
 
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """A double forfeit puts both players out (their next opponent walks over)."""
+        return True
+
     def allows_draws(self, stage: int) -> bool:
         """Every match needs a winner."""
         return False

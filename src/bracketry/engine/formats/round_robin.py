@@ -190,6 +190,10 @@ class RoundRobin:
     name: str = "round_robin"
     grows: bool = False
 
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """Both players lose."""
+        return True
+
     def allows_draws(self, stage: int) -> bool:
         """Draws count half a point each."""
         return True

@@ -760,6 +760,10 @@ class Swiss:
     name: str = "swiss"
     grows: bool = True
 
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """Both players lose."""
+        return True
+
     def allows_draws(self, stage: int) -> bool:
         """Draws count half a point each."""
         return True

@@ -1,5 +1,7 @@
 "use strict";
-// Draws a knockout as SVG: rounds as columns, each match a box fed by links to the next.
+// Draws elimination brackets as SVG: rounds as columns, each match a box fed by links to the
+// next. A knockout halves every round; other sides (a losers bracket, grand finals) are laid
+// out evenly, each column's matches spread over the height of the tallest column.
 const BracketView = (() => {
   const BOX_W = 190;
   const BOX_H = 40;
@@ -23,28 +25,42 @@ const BracketView = (() => {
     return { text: short(person.name), score: score === null || score === undefined ? "" : String(score), cls: winner ? "win" : "", id: String(person.player_id) };
   }
 
-  function position(session, firstRound, rounds, finalY) {
-    const column = session.round - firstRound;
-    if (session.side === "third_place") {
-      return { x: column * (BOX_W + GAP_X), y: finalY + 2 * UNIT };
+  // Box centres of a knockout: round r's match n sits between its two feeders.
+  function halving(sessions, firstRound, lastRound) {
+    const main = sessions.filter((s) => s.side !== "third_place");
+    const firstCount = main.filter((s) => s.round === firstRound).length || 1;
+    const finalY = 0.5 * 2 ** (lastRound - firstRound) * UNIT;
+    const where = new Map();
+    for (const s of sessions) {
+      const column = s.round - firstRound;
+      const y = s.side === "third_place" ? finalY + 2 * UNIT : (s.number - 0.5) * 2 ** column * UNIT;
+      where.set(s.id, { x: column * (BOX_W + GAP_X), y });
     }
-    const span = 2 ** column;
-    return { x: column * (BOX_W + GAP_X), y: (session.number - 0.5) * span * UNIT };
+    const third = sessions.some((s) => s.side === "third_place") ? 3 : 1; // room below the final
+    return { where, height: Math.max(firstCount * UNIT, finalY + third * UNIT) + UNIT };
   }
 
-  // sessions: every session of rounds firstRound..lastRound; path: player id to highlight.
-  function render(container, sessions, firstRound, lastRound, zoom, path) {
-    const main = sessions.filter((s) => s.side === "main");
-    if (!main.length) {
-      container.innerHTML = '<p class="empty">No sessions yet.</p>';
-      return;
+  // Box centres spread evenly down each column (in match number order).
+  function even(sessions, firstRound) {
+    const columns = new Map();
+    for (const s of [...sessions].sort((a, b) => a.number - b.number)) {
+      if (!columns.has(s.round)) columns.set(s.round, []);
+      columns.get(s.round).push(s);
     }
-    const firstCount = main.filter((s) => s.round === firstRound).length || 1;
-    const finalY = (0.5 * 2 ** (lastRound - firstRound)) * UNIT;
-    const width = (lastRound - firstRound + 1) * (BOX_W + GAP_X);
-    const height = Math.max(firstCount * UNIT, finalY + 3 * UNIT) + UNIT;
+    const tallest = Math.max(...[...columns.values()].map((c) => c.length));
     const where = new Map();
-    for (const s of sessions) where.set(s.id, position(s, firstRound, lastRound, finalY));
+    for (const [round, column] of columns) {
+      column.forEach((s, i) => {
+        where.set(s.id, { x: (round - firstRound) * (BOX_W + GAP_X), y: ((i + 0.5) * tallest * UNIT) / column.length });
+      });
+    }
+    return { where, height: tallest * UNIT + UNIT / 2 };
+  }
+
+  // The SVG of sessions of rounds firstRound..lastRound; path: a player id to highlight.
+  function svg(sessions, firstRound, lastRound, { zoom, path, layout }) {
+    const { where, height } = layout === "even" ? even(sessions, firstRound) : halving(sessions, firstRound, lastRound);
+    const width = (lastRound - firstRound + 1) * (BOX_W + GAP_X);
     const parts = [];
     for (const s of sessions) {
       if (!s.winner_to || !where.has(s.winner_to.match_id)) continue;
@@ -57,7 +73,6 @@ const BracketView = (() => {
       const mid = x1 + GAP_X / 2;
       parts.push(`<path class="link" d="M${x1} ${y1} H${mid} V${y2} H${x2}"/>`);
     }
-    let champion = "";
     for (const s of sessions) {
       const p = where.get(s.id);
       const a = line(s, 0);
@@ -76,22 +91,49 @@ const BracketView = (() => {
           `<text x="${p.x + BOX_W - 6}" y="${top + 34}" class="score ${b.cls}" text-anchor="end">${b.score}</text>` +
           `</g>`,
       );
-      const final = s.side === "main" && s.round === lastRound && !s.winner_to;
-      if (final && s.result && s.result.winner_id !== null) {
-        const won = s.participants.find((person) => person && person.player_id === s.result.winner_id);
-        if (won) champion = won.name;
-      }
     }
-    const heading = champion
-      ? `<p class="champion">Champion: <strong data-testid="champion">${Bracketry.escape(champion)}</strong></p>`
-      : "";
     const scaled = `width="${Math.round(width * zoom)}" height="${Math.round(height * zoom)}"`;
-    container.innerHTML =
-      heading +
+    return (
       `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 0 ${width + 8} ${height}" ${scaled} role="img" aria-label="bracket, rounds ${firstRound} to ${lastRound}">` +
       parts.join("") +
-      "</svg>";
+      "</svg>"
+    );
   }
 
-  return { render };
+  // "Champion: …" once the deciding session has a winner, else nothing.
+  function champion(final) {
+    if (!final || !final.result || final.result.winner_id === null) return "";
+    const won = (final.participants || []).find((person) => person && person.player_id === final.result.winner_id);
+    return won ? `<p class="champion">Champion: <strong data-testid="champion">${Bracketry.escape(won.name)}</strong></p>` : "";
+  }
+
+  // A knockout: sessions of rounds firstRound..lastRound; path: player id to highlight.
+  function render(container, sessions, firstRound, lastRound, zoom, path) {
+    const main = sessions.filter((s) => s.side === "main");
+    if (!main.length) {
+      container.innerHTML = '<p class="empty">No sessions yet.</p>';
+      return;
+    }
+    const final = main.find((s) => s.round === lastRound && !s.winner_to);
+    container.innerHTML = champion(final) + svg(sessions, firstRound, lastRound, { zoom, path, layout: "halving" });
+  }
+
+  // Several brackets, each a labelled section: parts are {key, title, sessions, firstRound,
+  // lastRound, layout}; final is the session whose winner is the champion.
+  function renderParts(container, parts, final, zoom, path) {
+    container.innerHTML =
+      champion(final) +
+      parts
+        .filter((part) => part.sessions.length)
+        .map(
+          (part) =>
+            `<section class="part" data-testid="part-${part.key}" aria-label="${Bracketry.escape(part.title)}">` +
+            `<h3>${Bracketry.escape(part.title)}</h3>` +
+            svg(part.sessions, part.firstRound, part.lastRound, { zoom, path, layout: part.layout }) +
+            "</section>",
+        )
+        .join("");
+  }
+
+  return { render, renderParts };
 })();

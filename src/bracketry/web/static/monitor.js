@@ -1,6 +1,8 @@
 "use strict";
 // The live monitor: a Server-Sent Events stream of snapshots drives every figure on the page;
-// the bracket, rankings and result form are refetched when results change.
+// the bracket or rounds, rankings and result form are refetched when results change. The
+// format picks the view: a knockout's bracket, double elimination's brackets one section per
+// side, the groups' knockout above their rounds, and the rounds view for any other format.
 (() => {
   const root = document.getElementById("monitor");
   const id = Number(root.dataset.tournamentId);
@@ -8,10 +10,48 @@
   const $ = (testid) => root.querySelector(`[data-testid="${testid}"]`);
   const FULL_ROUNDS = 6;
   const MAX_ALL_ROUNDS = 12;
-  const state = { snap: null, zoom: 1, allRounds: false, path: "", loadedFor: "" };
+  const VIEWS = { knockout: "knockout", double_elimination: "double", groups: "groups" }; // else "rounds"
+  const TITLES = { knockout: "Bracket", double: "Brackets", groups: "Knockout and groups", rounds: "Rounds" };
+  const POINTS_FORMATS = new Set(["round_robin", "swiss", "groups"]);
+  const view = VIEWS[root.dataset.format] || "rounds";
+  const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [] };
+  const roundsView = RoundsView.create(document.getElementById("rounds-view"), base);
+
+  document.getElementById("bracket-title").textContent = TITLES[view];
+  document.getElementById("rounds-title").textContent = view === "groups" ? "Group stage" : "Sessions by round";
+  root.querySelector(".zoom").hidden = view === "rounds";
 
   function ms(value) {
     return value === null || value === undefined ? "–" : `${value} ms`;
+  }
+
+  function range(first, last) {
+    return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+  }
+
+  // The last round of one stage's side, or of a whole stage (0 without sessions).
+  function lastRound(stage, side) {
+    const rounds = state.snap.sides.filter((s) => s.stage === stage && (!side || s.side === side)).map((s) => s.rounds);
+    return Math.max(0, ...rounds);
+  }
+
+  // The first round drawn of a bracket side ending in round `last`: its last few, or all.
+  function firstShown(last) {
+    const first = state.allRounds ? 1 : Math.max(1, last - FULL_ROUNDS + 1);
+    return state.pathRound ? Math.min(first, state.pathRound) : first;
+  }
+
+  function drawnRounds() {
+    if (view === "double") return Math.max(lastRound(1, "main"), lastRound(1, "losers"));
+    if (view === "groups") return lastRound(2, "main");
+    return view === "knockout" ? state.snap.rounds : 0;
+  }
+
+  // "R2 #3" in a knockout; other formats name the stage or side first.
+  function sessionLabel(s, number = true) {
+    const stage = view === "groups" ? (s.stage === 1 ? "Groups " : "Knockout ") : "";
+    const side = { losers: "Losers ", grand_final: "Grand final " }[s.side] || (view === "double" ? "Winners " : "");
+    return `${stage}${side}R${s.round}${number ? ` #${s.number}` : ""}${s.side === "third_place" ? " (3rd place)" : ""}`;
   }
 
   function showSnapshot(snap) {
@@ -32,7 +72,8 @@
     for (const button of root.querySelectorAll("[data-action]")) {
       button.hidden = !snap.actions.includes(button.dataset.action);
     }
-    document.getElementById("all-rounds").hidden = snap.rounds <= FULL_ROUNDS || snap.rounds > MAX_ALL_ROUNDS;
+    const drawn = drawnRounds();
+    document.getElementById("all-rounds").hidden = drawn <= FULL_ROUNDS || drawn > MAX_ALL_ROUNDS;
     const key = `${snap.matches.total}/${snap.matches.completed}/${snap.rankings_count}/${snap.status}`;
     if (key !== state.loadedFor) {
       state.loadedFor = key;
@@ -45,7 +86,8 @@
     if (pending) return;
     pending = setTimeout(async () => {
       pending = null;
-      await Promise.all([loadBracket(), loadRankings(), loadReady()]);
+      // The rounds view opens on the round in play, which the ready sessions tell.
+      await Promise.all([loadReady().then(loadBracket), loadRankings()]);
     }, 150);
   }
 
@@ -54,55 +96,156 @@
     return page.items;
   }
 
+  // The last `count` sessions of a round. A round lists its sessions in bracket order (a
+  // later stage or side after the earlier ones), so this reads those without the rest.
+  async function roundTail(round, count) {
+    const head = await Bracketry.api("GET", `${base}/sessions?round=${round}&limit=${count}`);
+    if (head.next_offset === null) return head.items;
+    const tail = await Bracketry.api("GET", `${base}/sessions?round=${round}&limit=${count}&offset=${head.total - count}`);
+    return tail.items;
+  }
+
   async function loadBracket() {
     const snap = state.snap;
-    const container = $("bracket");
+    const pane = $("bracket");
     if (!snap || !snap.rounds) {
-      container.innerHTML = `<p class="empty">${snap && snap.job ? "Generating sessions…" : "No sessions yet."}</p>`;
+      pane.hidden = false;
+      $("rounds").hidden = true;
+      pane.innerHTML = `<p class="empty">${snap && snap.job ? "Generating sessions…" : "No sessions yet."}</p>`;
       return;
     }
-    let first = state.allRounds ? 1 : Math.max(1, snap.rounds - FULL_ROUNDS + 1);
-    if (state.pathRound) first = Math.min(first, state.pathRound);
-    const rounds = [];
-    for (let r = first; r <= snap.rounds; r += 1) rounds.push(r);
-    const lists = await Promise.all(rounds.map(sessionsOfRound));
-    BracketView.render(container, lists.flat(), first, snap.rounds, state.zoom, state.path);
+    if (view === "knockout") return loadKnockout(pane);
+    if (view === "double") return loadDouble(pane);
+    if (view === "groups") return Promise.all([loadGroupsKnockout(pane), loadRounds(1)]);
+    pane.hidden = true;
+    return loadRounds(null);
+  }
+
+  async function loadKnockout(pane) {
+    const last = state.snap.rounds;
+    const first = firstShown(last);
+    const lists = await Promise.all(range(first, last).map(sessionsOfRound));
+    BracketView.render(pane, lists.flat(), first, last, state.zoom, state.path);
+  }
+
+  // Winners bracket, losers bracket and grand final(s), each its own section. The grand
+  // final comes last in its round, so outside the rounds read whole it is read from the end.
+  async function loadDouble(pane) {
+    const parts = [
+      { key: "main", title: "Winners bracket", layout: "halving" },
+      { key: "losers", title: "Losers bracket", layout: "even" },
+      { key: "grand_final", title: "Grand final", layout: "even" },
+    ];
+    for (const part of parts) {
+      part.lastRound = lastRound(1, part.key);
+      part.firstRound = part.key === "grand_final" ? 1 : firstShown(part.lastRound);
+    }
+    const whole = new Set(parts.slice(0, 2).flatMap((part) => range(part.firstRound, part.lastRound)));
+    const finals = range(1, parts[2].lastRound).filter((round) => !whole.has(round));
+    const lists = await Promise.all([...[...whole].map(sessionsOfRound), ...finals.map((round) => roundTail(round, 1))]);
+    const sessions = lists.flat();
+    for (const part of parts) {
+      part.sessions = sessions.filter((s) => s.side === part.key && s.round >= part.firstRound);
+    }
+    const deciding = parts[2].sessions.length ? parts[2] : parts[0];
+    const final = deciding.sessions.find((s) => s.round === deciding.lastRound);
+    BracketView.renderParts(pane, parts, final, state.zoom, state.path);
+  }
+
+  // Groups: the knockout (stage 2) once the groups are over. Its sessions come after the
+  // groups' in each round: 2^(last − r) of them, and the third-place match in the last.
+  async function loadGroupsKnockout(pane) {
+    const last = lastRound(2, "main");
+    pane.hidden = false;
+    if (!last) {
+      pane.innerHTML = '<p class="empty">The knockout is drawn once every group match is decided.</p>';
+      return;
+    }
+    const first = firstShown(last);
+    const lists = await Promise.all(range(first, last).map((round) => roundTail(round, 2 ** (last - round) + 1)));
+    const knockout = lists.flat().filter((s) => s.stage === 2);
+    BracketView.render(pane, knockout, first, last, state.zoom, state.path);
+  }
+
+  // One stage's rounds (null: every session of a round), opening on the round in play.
+  function loadRounds(stage) {
+    const last = stage === null ? state.snap.rounds : lastRound(stage);
+    const inPlay = state.ready.find((s) => stage === null || s.stage === stage);
+    $("rounds").hidden = false;
+    return roundsView.update({ stage, rounds: last, current: inPlay ? inPlay.round : last, path: state.path });
+  }
+
+  function figure(value) {
+    return String(Math.round(value * 100) / 100);
+  }
+
+  // Rankings columns: points formats show points and draws, elimination formats the round
+  // reached; then the tiebreak values, named by the first row, that order equal players.
+  function rankingColumns(first) {
+    const num = (head, cell, title = "") => ({ head, cell, cls: "num", title });
+    const columns = [num("#", (r) => r.rank), { head: "Player", cell: (r) => Bracketry.escape(r.name), cls: "", title: "" }];
+    const heading = (name) => name[0].toUpperCase() + name.slice(1).replace(/_/g, " ");
+    const value = (name, v) => (name === "group" && v >= 1 && v <= 26 ? String.fromCharCode(64 + v) : figure(v));
+    const tiebreaks = (first ? Object.keys(first.tiebreaks || {}) : []).map((name) =>
+      num(heading(name), (r) => value(name, r.tiebreaks[name]), name),
+    );
+    const scores = num("Scores for:against", (r) => `${r.score_for}:${r.score_against}`);
+    if (!POINTS_FORMATS.has(state.snap.format)) {
+      return columns.concat(num("Round reached", (r) => r.round_reached), num("W–L", (r) => `${r.wins}–${r.losses}`), scores, tiebreaks);
+    }
+    return columns.concat(
+      num("Points", (r) => figure(r.points)),
+      num("Wins", (r) => r.wins),
+      num("Draws", (r) => r.draws),
+      num("Losses", (r) => r.losses),
+      scores,
+      tiebreaks,
+    );
   }
 
   async function loadRankings() {
-    const body = $("rankings").querySelector("tbody");
-    if (!state.snap || !state.snap.rankings_count) {
-      body.innerHTML = '<tr><td colspan="5">Not calculated yet.</td></tr>';
-      return;
-    }
-    const page = await Bracketry.api("GET", `${base}/rankings?limit=20`);
-    body.innerHTML = page.items
-      .map(
-        (r) =>
-          `<tr><td class="num">${r.rank}</td><td>${Bracketry.escape(r.name)}</td><td class="num">${r.round_reached}</td>` +
-          `<td class="num">${r.wins}–${r.losses}</td><td class="num">${r.score_for}:${r.score_against}</td></tr>`,
-      )
-      .join("");
+    const table = $("rankings");
+    if (!state.snap) return;
+    const rows = state.snap.rankings_count ? (await Bracketry.api("GET", `${base}/rankings?limit=20`)).items : [];
+    const columns = rankingColumns(rows[0]);
+    table.querySelector("thead").innerHTML =
+      "<tr>" + columns.map((c) => `<th class="${c.cls}" title="${Bracketry.escape(c.title)}">${Bracketry.escape(c.head)}</th>`).join("") + "</tr>";
+    table.querySelector("tbody").innerHTML = rows.length
+      ? rows.map((r) => "<tr>" + columns.map((c) => `<td class="${c.cls}">${c.cell(r)}</td>`).join("") + "</tr>").join("")
+      : `<tr><td colspan="${columns.length}">Not calculated yet.</td></tr>`;
   }
 
   async function loadReady() {
     const select = $("result-session");
+    state.ready = [];
     if (!state.snap || state.snap.status !== "IN_PROGRESS") {
       select.innerHTML = '<option value="">no session is ready</option>';
+      syncOutcomes();
       return;
     }
     const page = await Bracketry.api("GET", `${base}/sessions?status=ready&limit=500`);
+    state.ready = page.items;
     const keep = select.value;
     select.innerHTML = page.items.length
       ? page.items
           .map((s) => {
-            const [a, b] = s.participants;
-            const label = `R${s.round} #${s.number}${s.side === "third_place" ? " (3rd place)" : ""}: ${a.name} vs ${b.name}`;
-            return `<option value="${s.id}">${Bracketry.escape(label)}</option>`;
+            const players = (s.participants || []).filter(Boolean).map((p) => p.name);
+            const names = players.length > 2 ? players.join(", ") : players.join(" vs ");
+            return `<option value="${s.id}">${Bracketry.escape(`${sessionLabel(s)}: ${names}`)}</option>`;
           })
           .join("")
       : '<option value="">no session is ready</option>';
     if ([...select.options].some((o) => o.value === keep)) select.value = keep;
+    syncOutcomes();
+  }
+
+  // A draw is offered only where the chosen session's stage has draws.
+  function syncOutcomes() {
+    const form = document.getElementById("result-form");
+    const chosen = state.ready.find((s) => String(s.id) === form.elements.session.value);
+    const draw = form.elements.outcome.querySelector('option[value="draw"]');
+    draw.hidden = draw.disabled = !(chosen && state.snap.draw_stages.includes(chosen.stage));
+    if (draw.disabled && form.elements.outcome.value === "draw") form.elements.outcome.value = "win";
   }
 
   async function act(action) {
@@ -126,6 +269,7 @@
     button.addEventListener("click", () => act(button.dataset.action));
   }
 
+  document.getElementById("result-form").elements.session.addEventListener("change", syncOutcomes);
   document.getElementById("result-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
@@ -138,6 +282,10 @@
       error.textContent = "No session is ready for a result.";
       return;
     }
+    if (state.ready.some((s) => String(s.id) === sessionId && s.entries)) {
+      error.textContent = `A heat's result is every player's attempts: POST /api/v1${base}/sessions/${sessionId}/heat-result.`;
+      return;
+    }
     const number = (input) => (input.value === "" ? null : Number(input.value));
     const body = { outcome: form.elements.outcome.value, score_a: number(form.elements.score_a), score_b: number(form.elements.score_b) };
     if (form.elements.winner.value !== "") {
@@ -147,12 +295,22 @@
     try {
       const saved = await Bracketry.api("POST", `${base}/sessions/${sessionId}/result`, body);
       const winner = saved.participants.find((p) => p && p.player_id === saved.result.winner_id);
-      ok.textContent = winner ? `Recorded: ${winner.name} goes through.` : "Recorded.";
+      ok.textContent = winner ? `Recorded: ${winner.name} ${saved.winner_to ? "goes through" : "wins"}.` : "Recorded.";
       form.reset();
+      syncOutcomes();
     } catch (failure) {
       error.textContent = failure.message;
     }
   });
+
+  function verdict(s, playerId) {
+    if (!s.result) return "to play";
+    const entry = (s.entries || []).find((e) => e.player_id === playerId);
+    if (entry) return `placed ${entry.place}`;
+    if (s.result.outcome === "bye" || s.result.outcome === "double_forfeit") return s.result.outcome.replace("_", " ");
+    if (s.result.winner_id === null) return "drew";
+    return s.result.winner_id === playerId ? "won" : "lost";
+  }
 
   document.getElementById("search-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -165,10 +323,13 @@
       await loadBracket();
       return;
     }
-    const first = await sessionsOfRound(1);
-    const found = first
-      .flatMap((s) => s.participants || [])
-      .find((p) => p && p.name.toLowerCase().includes(wanted));
+    // Everyone plays in round 1, except a player resting in an odd round robin: try round 2.
+    let found = null;
+    for (const round of range(1, Math.min(2, state.snap.rounds))) {
+      const sessions = await sessionsOfRound(round);
+      found = sessions.flatMap((s) => s.participants || []).find((p) => p && p.name.toLowerCase().includes(wanted));
+      if (found) break;
+    }
     if (!found) {
       out.textContent = `No player matches “${wanted}”.`;
       return;
@@ -180,9 +341,8 @@
       `${found.name}: ` +
       page.items
         .map((s) => {
-          const other = (s.participants || []).find((p) => p && p.player_id !== found.player_id);
-          const verdict = !s.result ? "to play" : s.result.outcome === "bye" ? "bye" : s.result.winner_id === found.player_id ? "won" : "lost";
-          return `R${s.round} ${verdict}${other ? " vs " + other.name : ""}`;
+          const other = !s.entries && (s.participants || []).find((p) => p && p.player_id !== found.player_id);
+          return `${sessionLabel(s, false)} ${verdict(s, found.player_id)}${other ? " vs " + other.name : ""}`;
         })
         .join(" → ");
     await loadBracket();
