@@ -180,3 +180,19 @@ def test_correcting_a_heat_deals_the_next_round_again(client: TestClient) -> Non
     )
     assert answer.status_code == 200, answer.text
     assert len([s for s in all_sessions(client, tournament_id) if s["round"] == 2]) == 1
+
+
+def test_rankings_with_a_did_not_finish_have_no_value(client: TestClient) -> None:
+    tournament_id = closed_tournament(
+        client, 4, tournament_format="heats", direction="lower", heat_size=None
+    )
+    generate_now(client, tournament_id)
+    heat = all_sessions(client, tournament_id)[0]
+    entries = times_by_lane(heat)
+    entries[-1]["attempts"] = []
+    assert heat_result(client, tournament_id, heat, entries=entries).status_code == 200
+    assert client.post(f"{API}/tournaments/{tournament_id}/calculate-rankings").status_code == 200
+    rankings = all_rankings(client, tournament_id)
+    last = rankings[-1]
+    assert last["player_id"] == entries[-1]["player_id"] and last["rank"] == 4
+    assert last["tiebreaks"]["best_value"] is None

@@ -18,7 +18,7 @@ class RankingRead(BaseModel):
     score_against: int
     points: float = Field(description="Points (wins in elimination formats).")
     draws: int
-    tiebreaks: dict[str, float] = Field(
+    tiebreaks: dict[str, float | None] = Field(
         description="The tournament's tiebreak values, in chain order (points formats)."
     )
 

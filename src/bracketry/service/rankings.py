@@ -71,7 +71,11 @@ def _metrics_json(table: Table) -> list[str | None]:
         return [None] * int(table.rank.size)
     names = list(table.metrics)
     columns = np.stack([np.round(table.metrics[n].astype(np.float64), 6) for n in names], axis=1)
-    return [json.dumps(dict(zip(names, row, strict=True))) for row in columns.tolist()]
+    # NaN (no value, e.g. a heat not finished) is stored as null: JSON has no NaN.
+    return [
+        json.dumps({n: (v if v == v else None) for n, v in zip(names, row, strict=True)})
+        for row in columns.tolist()
+    ]
 
 
 def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> RankingPage:
