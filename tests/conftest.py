@@ -21,9 +21,10 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from bracketry.api.app import create_app
-from bracketry.settings import Settings
+from bracketry.settings import Settings, get_settings
 from bracketry.store.database import Database
 from bracketry.store.migrate import upgrade
 
@@ -122,3 +123,14 @@ def live_server(settings: Settings) -> Iterator[httpx.Client]:
         yield http
     server.should_exit = True
     thread.join(timeout=20)
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A CLI runner on a fresh SQLite database."""
+    for name in ("BRACKETRY_ADMIN_TOKEN", "BRACKETRY_BROKER_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("BRACKETRY_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()

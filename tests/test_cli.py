@@ -2,25 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from typer.testing import CliRunner
 
 from bracketry.cli import app
-from bracketry.settings import get_settings
-
-
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """A CLI runner on a fresh SQLite database."""
-    for name in ("BRACKETRY_ADMIN_TOKEN", "BRACKETRY_BROKER_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("BRACKETRY_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    yield CliRunner()
-    get_settings.cache_clear()
 
 
 def test_scenario_runs_the_whole_lifecycle_and_reports_it(runner: CliRunner) -> None:

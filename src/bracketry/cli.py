@@ -1,8 +1,9 @@
-"""The ``bracketry`` command: serve, migrate, scenario, bench, admin-token."""
+"""The ``bracketry`` command: serve, migrate, scenario, import, bench, admin-token."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -197,6 +198,51 @@ def run_scenario(
     for key, value in report.items():
         table.add_row(key, str(value))
     console.print(table)
+
+
+@app.command("import")
+def import_csv(
+    tournament_id: Annotated[
+        int, typer.Argument(metavar="TOURNAMENT_ID", help="Tournament to enroll the players in.")
+    ],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="CSV: name[, rating, club, external_id, seed].")
+    ],
+) -> None:
+    """Enroll players from a CSV file; every bad row is listed and nothing is written."""
+    from bracketry.api.app import prepare
+    from bracketry.schemas.imports import MAX_BYTES
+    from bracketry.service import imports
+
+    if not 1 <= tournament_id <= 2**31 - 1:
+        _fail(f"TOURNAMENT_ID: {tournament_id} is not a tournament id")
+    if not file.is_file():
+        _fail(f"FILE: {file} does not exist or is not a file")
+    if file.stat().st_size > MAX_BYTES:
+        _fail(f"FILE: {file} is over {MAX_BYTES // 2**20} MB")
+    database, _stored, _fresh = prepare(get_settings())
+    try:
+        with database.write() as db:
+            outcome = imports.import_csv(db=db, tournament_id=tournament_id, data=file.read_bytes())
+    except imports.RowsRejected as rejected:
+        table = Table(title=f"{file.name}: nothing imported")
+        for column in ("row", "field", "message"):
+            table.add_column(column)
+        for error in rejected.errors:
+            table.add_row(str(error.row), error.field, error.message)
+        console.print(table)
+        _fail(rejected.message)
+        return
+    except ServiceError as error:
+        prefix = "TOURNAMENT_ID: " if error.field == "tournament_id" else ""
+        _fail(f"{prefix}{error.message}")
+        return
+    finally:
+        database.dispose()
+    console.print(
+        f"enrolled {outcome.enrolled} players in tournament {tournament_id} "
+        f"({outcome.enrolled_count} enrolled)"
+    )
 
 
 @app.command()

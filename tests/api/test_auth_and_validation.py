@@ -38,20 +38,48 @@ def generated(client: TestClient) -> tuple[int, int]:
     return tournament_id, session["id"]
 
 
-def mutations(tournament_id: int, session_id: int) -> list[tuple[str, dict | None]]:
-    """Every mutating route with a body that would be accepted."""
+def mutations(tournament_id: int, session_id: int) -> list[tuple[str, str, dict | None]]:
+    """Every mutating route (method, path) with a body that would be accepted."""
     t = f"{API}/tournaments/{tournament_id}"
+    s = f"{t}/sessions/{session_id}"
+    heat = {"entries": [{"player_id": 1, "attempts": [1.0]}]}
     return [
-        (f"{API}/tournaments", {"name": "Sneaky"}),
-        (f"{t}/status", {"status": "CANCELLED"}),
-        (f"{t}/enrollments", {"name": "Sneaky"}),
-        (f"{t}/generate-sessions", None),
-        (f"{t}/simulate-results", {"seed": 1}),
-        (f"{t}/calculate-rankings", None),
-        (f"{t}/complete", None),
-        (f"{t}/sessions/{session_id}/result", {"score_a": 1, "score_b": 0}),
-        (f"{API}/tournaments/ops/run-scenario", {"player_count": 8, "simulation_mode": "auto"}),
+        ("POST", f"{API}/tournaments", {"name": "Sneaky"}),
+        ("POST", f"{API}/tournaments/import", {"bracketry": 1}),
+        ("POST", f"{t}/status", {"status": "CANCELLED"}),
+        ("POST", f"{t}/enrollments", {"name": "Sneaky"}),
+        ("POST", f"{t}/enrollments/import", None),
+        ("POST", f"{t}/generate-sessions", None),
+        ("POST", f"{t}/simulate-results", {"seed": 1}),
+        ("POST", f"{t}/calculate-rankings", None),
+        ("POST", f"{t}/complete", None),
+        ("POST", f"{s}/result", {"score_a": 1, "score_b": 0}),
+        ("PUT", f"{s}/result", {"score_a": 0, "score_b": 1}),
+        ("POST", f"{s}/heat-result", heat),
+        ("PUT", f"{s}/heat-result", heat),
+        (
+            "POST",
+            f"{API}/tournaments/ops/run-scenario",
+            {"player_count": 8, "simulation_mode": "auto"},
+        ),
     ]
+
+
+def test_every_mutating_route_is_in_the_list(settings: Settings) -> None:
+    """A new route that changes something must be added to :func:`mutations` (and so be
+    checked for the admin token)."""
+    paths = create_app(settings).openapi()["paths"]
+    routes = {
+        (method.upper(), path)
+        for path, operations in paths.items()
+        for method in operations
+        if method not in ("get", "head")
+    }
+    listed = {
+        (method, path.replace("/7/", "/{tournament_id}/").replace("/8/", "/{session_id}/"))
+        for method, path, _body in mutations(7, 8)
+    }
+    assert routes == listed
 
 
 def snapshot(http: httpx.Client, tournament_id: int) -> tuple:
@@ -79,10 +107,12 @@ def test_every_mutation_needs_the_admin_token(
 ) -> None:
     tournament_id, session_id = generated
     before = snapshot(client, tournament_id)
-    for path, body in mutations(tournament_id, session_id):
+    for method, path, body in mutations(tournament_id, session_id):
         for credentials in BAD_CREDENTIALS:
             with subtests.test(path=path, authorization=credentials):
-                answer = client.post(path, json=body, headers={"Authorization": credentials})
+                answer = client.request(
+                    method, path, json=body, headers={"Authorization": credentials}
+                )
                 assert_error(answer, 401, "admin token")
                 assert answer.headers["www-authenticate"] == "Bearer"
     assert snapshot(client, tournament_id) == before
@@ -94,9 +124,9 @@ def test_a_client_without_any_header_is_refused(
     tournament_id, session_id = generated
     with TestClient(create_app(settings)) as anonymous:
         before = snapshot(anonymous, tournament_id)
-        for path, body in mutations(tournament_id, session_id):
+        for method, path, body in mutations(tournament_id, session_id):
             with subtests.test(path=path):
-                assert_error(anonymous.post(path, json=body), 401, "admin token")
+                assert_error(anonymous.request(method, path, json=body), 401, "admin token")
         assert snapshot(anonymous, tournament_id) == before
 
 

@@ -10,7 +10,19 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from bracketry import __version__
-from bracketry.api import errors, health, live, metrics, ops, sessions, tournaments
+from bracketry.api import (
+    archive,
+    errors,
+    exports,
+    health,
+    imports,
+    live,
+    metrics,
+    ops,
+    players,
+    sessions,
+    tournaments,
+)
 from bracketry.api.context import AppContext, WorkerQueue
 from bracketry.jobs.celery_queue import CeleryQueue
 from bracketry.jobs.inprocess import InProcessQueue
@@ -75,7 +87,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     metrics.install(app)
     app.include_router(health.router)
-    for router in (ops.router, tournaments.router, sessions.router, live.router):
+    for router in (
+        ops.router,
+        archive.router,
+        tournaments.router,
+        imports.router,
+        sessions.router,
+        exports.router,
+        live.router,
+        players.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -127,6 +127,7 @@ def enroll_columns(
         )
         if already:
             raise Conflict(f"player {min(already)} is already enrolled", field="player_id")
+    ratings = _with_current_ratings(db, player_ids, ratings)
     conn = db.connection()
     fresh = np.flatnonzero(~known)
     first_new = None
@@ -163,6 +164,25 @@ def enroll_columns(
     return EnrollmentOutcome(
         enrolled=count, enrolled_count=tournament.enrolled_count, first_player_id=first_new
     )
+
+
+def _with_current_ratings(db: Session, player_ids: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+    """``ratings`` with each known player's current rating where none was given, so ratings
+    earned in earlier tournaments seed the next one."""
+    ask = np.flatnonzero((player_ids > 0) & np.isnan(ratings))
+    if ask.size == 0:
+        return ratings
+    current: dict[int, float | None] = {}
+    for start in range(0, ask.size, 5_000):
+        chunk = player_ids[ask[start : start + 5_000]].tolist()
+        rows = db.execute(select(Player.id, Player.rating).where(Player.id.in_(chunk))).all()
+        current.update((int(pid), rating) for pid, rating in rows)
+    filled = ratings.astype(np.float64).copy()
+    for index in ask.tolist():
+        value = current.get(int(player_ids[index]))
+        if value is not None:
+            filled[index] = value
+    return filled
 
 
 def _entries(db: Session, tournament_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

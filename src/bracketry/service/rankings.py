@@ -20,6 +20,21 @@ from bracketry.store.bulk import insert_columns
 from bracketry.store.models import Player, Ranking, Tournament
 from bracketry.store.types import utcnow
 
+RANKING_COLUMNS = (
+    "tournament_id",
+    "player_id",
+    "rank",
+    "round_reached",
+    "wins",
+    "losses",
+    "score_for",
+    "score_against",
+    "points",
+    "draws",
+    "metrics",
+)
+"""Columns of a ranking row, as every writer gives them."""
+
 
 def calculate(*, db: Session, tournament_id: int) -> RankingOutcome:
     """Replace the tournament's rankings with the standings of its bracket now."""
@@ -32,19 +47,7 @@ def calculate(*, db: Session, tournament_id: int) -> RankingOutcome:
     count = insert_columns(
         db.connection(),
         Ranking.__table__,
-        (
-            "tournament_id",
-            "player_id",
-            "rank",
-            "round_reached",
-            "wins",
-            "losses",
-            "score_for",
-            "score_against",
-            "points",
-            "draws",
-            "metrics",
-        ),
+        RANKING_COLUMNS,
         (
             np.full(state.player_ids.size, tournament_id),
             state.player_ids,

@@ -151,4 +151,7 @@ def complete(*, db: Session, tournament_id: int) -> Tournament:
         raise Conflict(blocker)
     transition(db, tournament, Status.COMPLETED, via=Via.COMPLETE, reason="all results in")
     tournament.completed_at = tournament.updated_at
+    from bracketry.service.ratings import update_after_completion  # ratings read brackets
+
+    update_after_completion(db=db, tournament=tournament)
     return tournament

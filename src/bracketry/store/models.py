@@ -71,6 +71,30 @@ class Player(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     rating: Mapped[float | None] = mapped_column(Float)
+    club: Mapped[str | None] = mapped_column(String(200))
+    external_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    mu: Mapped[float | None] = mapped_column(Float)
+    """Skill estimate (OpenSkill); None until a rated tournament, then ``rating`` follows it."""
+    sigma: Mapped[float | None] = mapped_column(Float)
+
+
+class RatingChange(Base):
+    """A player's rating before and after one completed tournament."""
+
+    __tablename__ = "rating_changes"
+    __table_args__ = (Index("ix_rating_changes_player", "player_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    player_id: Mapped[int] = mapped_column(Integer)
+    tournament_id: Mapped[int] = mapped_column(Integer)
+    games: Mapped[int] = mapped_column(Integer)
+    mu_before: Mapped[float] = mapped_column(Float)
+    sigma_before: Mapped[float] = mapped_column(Float)
+    mu_after: Mapped[float] = mapped_column(Float)
+    sigma_after: Mapped[float] = mapped_column(Float)
+    rating_before: Mapped[float] = mapped_column(Float)
+    rating_after: Mapped[float] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Enrollment(Base):
