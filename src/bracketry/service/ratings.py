@@ -7,7 +7,7 @@ known player without a rating takes the player's current one).
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bracketry.engine.ratings import RATING_PER_MU, rate, starting_skills
@@ -15,7 +15,7 @@ from bracketry.schemas.rating import RatingChangeRead, RatingHistory
 from bracketry.service import bracket_state
 from bracketry.service.errors import NotFound
 from bracketry.store.bulk import bind_value, insert_columns
-from bracketry.store.models import Player, RatingChange, Tournament
+from bracketry.store.models import Match, Player, RatingChange, Tournament
 from bracketry.store.types import utcnow
 
 RATED_GAMES_LIMIT = 250_000
@@ -25,9 +25,12 @@ about 50,000 games a second: a bigger event belongs in a background job)."""
 
 def update_after_completion(*, db: Session, tournament: Tournament) -> int:
     """Rate every game of the completed ``tournament``; players whose rating moved."""
-    state = bracket_state.load(db=db, tournament=tournament)
-    if state.bracket.match_count > RATED_GAMES_LIMIT:
+    sessions = db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
+    ).scalar_one()
+    if sessions > RATED_GAMES_LIMIT:
         return 0
+    state = bracket_state.load(db=db, tournament=tournament)
     ids = state.player_ids
     stored = {
         row.id: row
