@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bracketry.engine.formats.base import Games, Table
+from bracketry.engine.formats.base import Games, Progress, Table
 from bracketry.engine.model import NO_PLAYER, NO_WINNER, OUTCOME_CODES, Outcome
 
 TIEBREAKS: tuple[str, ...] = (
@@ -287,3 +287,33 @@ def points_table(
         round_reached=round_reached,
         metrics=metrics,
     )
+
+
+class RankedByPoints:
+    """What formats ranked by a points table share: draws and double forfeits are results
+    (a loss for both), and standings are :func:`points_table` over every decided game.
+
+    Mixed into a format dataclass that has ``points``, ``tiebreaks`` and ``lot_seed``.
+    """
+
+    points: PointsRule
+    tiebreaks: tuple[str, ...]
+    lot_seed: int
+
+    def allows_draws(self, stage: int) -> bool:
+        """Draws count as draws."""
+        return True
+
+    def allows_double_forfeit(self, stage: int) -> bool:
+        """Both players lose."""
+        return True
+
+    def standings(self, progress: Progress) -> Table:
+        """Points, then the tiebreak chain, then a seeded lot."""
+        return points_table(
+            Games.of(progress),
+            progress.player_count,
+            self.points,
+            self.tiebreaks,
+            lot_seed=self.lot_seed,
+        )

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from bracketry.engine.bracket import Bracket
-from bracketry.engine.formats.base import NOTHING, FormatError, Games, Progress, Table
+from bracketry.engine.formats.base import NOTHING, FormatError, Progress
 from bracketry.engine.model import NO_MATCH, NO_PLAYER, Side, side_code
-from bracketry.engine.tiebreaks import PointsRule, points_table
+from bracketry.engine.tiebreaks import PointsRule, RankedByPoints
 
 MIN_PLAYERS = 2
 MAX_PLAYERS = 5_000
@@ -180,7 +180,7 @@ DEFAULT_TIEBREAKS = ("head_to_head", "score_difference", "scores_for", "wins", "
 
 
 @dataclass(frozen=True)
-class RoundRobin:
+class RoundRobin(RankedByPoints):
     """Round robin behind the :class:`~bracketry.engine.formats.base.Format` interface."""
 
     options: RoundRobinOptions = RoundRobinOptions()
@@ -189,14 +189,6 @@ class RoundRobin:
     lot_seed: int = 0
     name: str = "round_robin"
     grows: bool = False
-
-    def allows_double_forfeit(self, stage: int) -> bool:
-        """Both players lose."""
-        return True
-
-    def allows_draws(self, stage: int) -> bool:
-        """Draws count half a point each."""
-        return True
 
     def check(self, player_count: int) -> None:
         """At least two players, at most :data:`MAX_PLAYERS`."""
@@ -220,13 +212,3 @@ class RoundRobin:
     def extend(self, progress: Progress) -> Bracket | None:
         """Nothing: every match exists from the start."""
         return None
-
-    def standings(self, progress: Progress) -> Table:
-        """Points, then the tiebreak chain, then a seeded lot."""
-        return points_table(
-            Games.of(progress),
-            progress.player_count,
-            self.points,
-            self.tiebreaks,
-            lot_seed=self.lot_seed,
-        )

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bracketry.engine.bracket import Bracket
-from bracketry.engine.formats.base import FormatError, Games, Progress, Table
+from bracketry.engine.formats.base import FormatError, Games, Progress
 from bracketry.engine.model import (
     NO_MATCH,
     NO_PLAYER,
@@ -48,7 +48,7 @@ from bracketry.engine.model import (
     outcome_code,
     side_code,
 )
-from bracketry.engine.tiebreaks import PointsRule, points_table
+from bracketry.engine.tiebreaks import PointsRule, RankedByPoints
 
 MIN_PLAYERS = 2
 MAX_ROUNDS = int(np.iinfo(np.int16).max)
@@ -747,7 +747,7 @@ DEFAULT_TIEBREAKS = ("buchholz_cut1", "buchholz", "sonneborn_berger", "progressi
 
 
 @dataclass(frozen=True)
-class Swiss:
+class Swiss(RankedByPoints):
     """Swiss system behind the :class:`~bracketry.engine.formats.base.Format` interface.
 
     Pairing always uses game points 1 / 1/2 / 0; ``points`` and ``tiebreaks`` only rank.
@@ -760,14 +760,6 @@ class Swiss:
     name: str = "swiss"
     grows: bool = True
 
-    def allows_double_forfeit(self, stage: int) -> bool:
-        """Both players lose."""
-        return True
-
-    def allows_draws(self, stage: int) -> bool:
-        """Draws count half a point each."""
-        return True
-
     def check(self, player_count: int) -> None:
         """See :func:`check`."""
         check(player_count, self.options)
@@ -779,16 +771,6 @@ class Swiss:
     def extend(self, progress: Progress) -> Bracket | None:
         """The next round, or None after the last."""
         return next_round(progress, self.options)
-
-    def standings(self, progress: Progress) -> Table:
-        """Points, then the tiebreak chain, then a seeded lot."""
-        return points_table(
-            Games.of(progress),
-            progress.player_count,
-            self.points,
-            self.tiebreaks,
-            lot_seed=self.lot_seed,
-        )
 
     def appended_after(self, progress: Progress, position: int) -> np.ndarray:
         """Every later round: they were paired on scores that included this result."""
