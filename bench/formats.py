@@ -62,11 +62,7 @@ def swiss_rounds(players: int, seed: int = 0) -> dict[str, object]:
         if more is None:
             break
         pairing_ms.append(round((time.perf_counter() - start) * 1000.0, 2))
-        grown = Progress.fresh(progress.bracket.then(more), progress.ratings)
-        grown.slots[: progress.bracket.match_count] = progress.slots
-        grown.winner_slot[: progress.bracket.match_count] = progress.winner_slot
-        grown.outcome[: progress.bracket.match_count] = progress.outcome
-        progress = grown
+        progress = progress.then(more)
     slots = progress.slots[~progress.bracket.bye]
     keys = np.sort(slots, axis=1) @ np.array([players, 1])
     return {

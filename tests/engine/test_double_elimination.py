@@ -117,19 +117,6 @@ def play_to_end(progress: Progress, decide: Decider) -> int:
         decided += step.position.size
 
 
-def extended(progress: Progress, more: Bracket) -> Progress:
-    """``progress`` with the matches of ``more`` appended, as generation leaves them."""
-    fresh = Progress.fresh(more)
-    return Progress(
-        bracket=progress.bracket.then(more),
-        slots=np.concatenate([progress.slots, fresh.slots]),
-        winner_slot=np.concatenate([progress.winner_slot, fresh.winner_slot]),
-        outcome=np.concatenate([progress.outcome, fresh.outcome]),
-        scores=np.concatenate([progress.scores, fresh.scores]),
-        ratings=progress.ratings,
-    )
-
-
 def run(players: int, grand_final: str, decide: Decider) -> tuple[Progress, int, bool]:
     """Play a whole tournament, the reset included when it is due. Returns the final
     progress, the number of matches played and whether a reset was played."""
@@ -138,7 +125,7 @@ def run(players: int, grand_final: str, decide: Decider) -> tuple[Progress, int,
     played = play_to_end(progress, decide)
     reset = reset_match(progress, opts)
     if reset is not None:
-        progress = extended(progress, reset)
+        progress = progress.then(reset)
         played += play_to_end(progress, decide)
     assert reset_match(progress, opts) is None
     return progress, played, reset is not None
@@ -277,7 +264,7 @@ def test_reset_4_by_hand(reset_winner: int, champion: int) -> None:
     assert reset.loser_to.tolist() == [NO_MATCH]
     assert reset.bye.tolist() == [False]
     assert reset.stages.tolist() == [1]
-    progress = extended(progress, reset)
+    progress = progress.then(reset)
     assert reset_match(progress, opts) is None  # not twice
     assert standings(progress, opts).rank.tolist() == [1, 1, 3, 4]  # the reset is still to play
     assert play_to_end(progress, decide) == 1

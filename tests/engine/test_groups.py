@@ -74,19 +74,6 @@ def play_to_end(progress: Progress, decide: Decider) -> int:
         decided += step.position.size
 
 
-def extended(progress: Progress, more: Bracket) -> Progress:
-    """``progress`` with the matches of ``more`` appended, as generation leaves them."""
-    fresh = Progress.fresh(more)
-    return Progress(
-        bracket=progress.bracket.then(more),
-        slots=np.concatenate([progress.slots, fresh.slots]),
-        winner_slot=np.concatenate([progress.winner_slot, fresh.winner_slot]),
-        outcome=np.concatenate([progress.outcome, fresh.outcome]),
-        scores=np.concatenate([progress.scores, fresh.scores]),
-        ratings=progress.ratings,
-    )
-
-
 def run(players: int, options: GroupsOptions, seed: int) -> tuple[Progress, Bracket, Progress]:
     """Play the groups (draws allowed), extend, play the knockout (no draws). Returns the
     finished group stage, the appended knockout and the finished tournament."""
@@ -98,7 +85,7 @@ def run(players: int, options: GroupsOptions, seed: int) -> tuple[Progress, Brac
     assert (groups.winner_slot != UNDECIDED).all()
     more = fmt.extend(groups)
     assert more is not None
-    full = extended(groups, more)
+    full = groups.then(more)
     play_to_end(full, rating_decider(ratings, rng, 0.0))
     return groups, more, full
 
@@ -519,7 +506,7 @@ def test_eight_players_two_groups_by_hand(
     assert more is not None
     assert more.entrants[:2].tolist() == first_round
     assert more.side.tolist() == [MAIN, MAIN, MAIN, side_code(Side.THIRD_PLACE)]
-    full = extended(progress, more)
+    full = progress.then(more)
     assert play_to_end(full, decide) == 4
     # final and third-place match: the top two seeds, then the semi-final losers
     assert full.slots[14:].tolist() == [[0, 1], [first_round[0][1], first_round[1][1]]]

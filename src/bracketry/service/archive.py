@@ -30,7 +30,7 @@ from bracketry.schemas.archive import (
     TournamentPart,
 )
 from bracketry.schemas.formats import FormatChoice
-from bracketry.service.bracket_state import MATCH_COLUMNS
+from bracketry.service.bracket_state import MATCH_COLUMNS, RESULT_COLUMNS
 from bracketry.service.errors import Invalid
 from bracketry.service.rankings import RANKING_COLUMNS
 from bracketry.service.tournaments import get_or_raise
@@ -347,16 +347,7 @@ def _write_progress(
     insert_columns(
         conn,
         Result.__table__,
-        (
-            "match_id",
-            "tournament_id",
-            "outcome",
-            "winner_slot",
-            "score_a",
-            "score_b",
-            "source",
-            "recorded_at",
-        ),
+        RESULT_COLUMNS,
         (
             [int(match_ids[r.match]) for r in res],
             [tournament_id] * len(res),

@@ -64,6 +64,18 @@ MATCH_COLUMNS = (
 )
 """Columns of a match row as generation writes them."""
 
+RESULT_COLUMNS = (
+    "match_id",
+    "tournament_id",
+    "outcome",
+    "winner_slot",
+    "score_a",
+    "score_b",
+    "source",
+    "recorded_at",
+)
+"""Columns of a result row."""
+
 
 @dataclass(frozen=True)
 class BracketState:
@@ -80,26 +92,11 @@ class BracketState:
 
     def then(self, more: Bracket, ids: np.ndarray) -> BracketState:
         """This state with the freshly written matches ``more`` (ids ``ids``) appended."""
-        fresh = Progress.fresh(more, self.progress.ratings)
-        now = self.progress
         return BracketState(
-            progress=replace(
-                now,
-                bracket=now.bracket.then(more),
-                slots=np.concatenate([now.slots, fresh.slots]),
-                winner_slot=np.concatenate([now.winner_slot, fresh.winner_slot]),
-                outcome=np.concatenate([now.outcome, fresh.outcome]),
-                scores=np.concatenate([now.scores, fresh.scores]),
-                value=_joined_values(now.value, fresh.value),
-            ),
+            progress=self.progress.then(more),
             match_ids=np.concatenate([self.match_ids, ids]),
             player_ids=self.player_ids,
         )
-
-
-def _joined_values(first: np.ndarray | None, more: np.ndarray | None) -> np.ndarray | None:
-    parts = [v for v in (first, more) if v is not None]
-    return np.concatenate(parts) if parts else None
 
 
 def load(*, db: Session, tournament: Tournament) -> BracketState:
@@ -285,16 +282,7 @@ def write_results(
     return insert_columns(
         conn,
         Result.__table__,
-        (
-            "match_id",
-            "tournament_id",
-            "outcome",
-            "winner_slot",
-            "score_a",
-            "score_b",
-            "source",
-            "recorded_at",
-        ),
+        RESULT_COLUMNS,
         (
             match_ids,
             [tournament_id] * count,

@@ -54,6 +54,26 @@ class Progress:
         """Matches with a result (byes included)."""
         return self.winner_slot != UNDECIDED
 
+    def then(self, more: Bracket) -> Progress:
+        """This progress with the matches of ``more`` (links relative to it) appended, as
+        generation leaves them.
+
+        >>> from bracketry.engine.formats.knockout import generate
+        >>> Progress.fresh(generate(2)).then(generate(2)).winner_slot.tolist()
+        [-1, -1]
+        """
+        fresh = Progress.fresh(more, self.ratings)
+        values = [v for v in (self.value, fresh.value) if v is not None]
+        return Progress(
+            bracket=self.bracket.then(more),
+            slots=np.concatenate([self.slots, fresh.slots]),
+            winner_slot=np.concatenate([self.winner_slot, fresh.winner_slot]),
+            outcome=np.concatenate([self.outcome, fresh.outcome]),
+            scores=np.concatenate([self.scores, fresh.scores]),
+            ratings=self.ratings,
+            value=np.concatenate(values) if values else None,
+        )
+
     @staticmethod
     def fresh(bracket: Bracket, ratings: np.ndarray | None = None) -> Progress:
         """The state a newly generated ``bracket`` is in: byes decided, nothing else."""
