@@ -135,11 +135,8 @@ def _json_array(pages: Iterator[list[dict[str, Any]]]) -> Iterator[str]:
 
 
 def _standings_pages(db: Session, tournament_id: int) -> Iterator[list[dict[str, Any]]]:
-    offset: int | None = 0
-    while offset is not None:
-        page = rankings.list_page(db=db, tournament_id=tournament_id, limit=CHUNK, offset=offset)
-        yield [item.model_dump(mode="json") for item in page.items]
-        offset = page.next_offset
+    for page in rankings.pages(db=db, tournament_id=tournament_id, size=CHUNK):
+        yield [item.model_dump(mode="json") for item in page]
 
 
 def standings_json(database: Database, tournament_id: int) -> Iterator[str]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from bracketry.engine.formats.base import Table
@@ -88,29 +89,47 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> Ra
     total = db.execute(
         select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
     ).scalar_one()
-    rows = db.execute(
+    rows = db.execute(_best_first(tournament_id).limit(limit).offset(offset)).all()
+    items = [_read(r, name) for r, name in rows]
+    next_offset = offset + len(items) if offset + len(items) < total else None
+    return RankingPage(items=items, total=total, next_offset=next_offset)
+
+
+def pages(*, db: Session, tournament_id: int, size: int) -> Iterator[list[RankingRead]]:
+    """Every ranking best first, ``size`` at a time, each page found from the last key
+    (rank, player id) rather than an offset: the millionth row costs what the first does."""
+    after: tuple[int, int] | None = None
+    while True:
+        query = _best_first(tournament_id)
+        if after is not None:
+            query = query.where(tuple_(Ranking.rank, Ranking.player_id) > after)
+        rows = db.execute(query.limit(size)).all()
+        if not rows:
+            return
+        yield [_read(r, name) for r, name in rows]
+        after = (rows[-1][0].rank, rows[-1][0].player_id)
+
+
+def _best_first(tournament_id: int) -> Select:
+    return (
         select(Ranking, Player.name)
         .join(Player, Player.id == Ranking.player_id)
         .where(Ranking.tournament_id == tournament_id)
         .order_by(Ranking.rank, Ranking.player_id)
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    items = [
-        RankingRead(
-            rank=r.rank,
-            player_id=r.player_id,
-            name=name,
-            round_reached=r.round_reached,
-            wins=r.wins,
-            losses=r.losses,
-            score_for=r.score_for,
-            score_against=r.score_against,
-            points=r.points,
-            draws=r.draws,
-            tiebreaks=json.loads(r.metrics) if r.metrics else {},
-        )
-        for r, name in rows
-    ]
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return RankingPage(items=items, total=total, next_offset=next_offset)
+    )
+
+
+def _read(r: Ranking, name: str) -> RankingRead:
+    return RankingRead(
+        rank=r.rank,
+        player_id=r.player_id,
+        name=name,
+        round_reached=r.round_reached,
+        wins=r.wins,
+        losses=r.losses,
+        score_for=r.score_for,
+        score_against=r.score_against,
+        points=r.points,
+        draws=r.draws,
+        tiebreaks=json.loads(r.metrics) if r.metrics else {},
+    )

@@ -195,6 +195,7 @@ class Ranking(Base):
     """A player's place in a tournament and the figures that explain it."""
 
     __tablename__ = "rankings"
+    __table_args__ = (Index("ix_rankings_order", "tournament_id", "rank", "player_id"),)
 
     tournament_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     player_id: Mapped[int] = mapped_column(Integer, primary_key=True)
