@@ -43,6 +43,22 @@ def competition_rank(keys: np.ndarray) -> np.ndarray:
     return (np.searchsorted(ordered, keys, side="left") + 1).astype(np.int32)
 
 
+def shared_rank(*keys: np.ndarray) -> np.ndarray:
+    """Competition ranks ("1224") by several keys (smaller first, the first key first).
+
+    >>> shared_rank(np.array([0, 0, 1, 0]), np.array([2.0, 1.0, 0.0, 1.0])).tolist()
+    [3, 1, 4, 1]
+    """
+    order = np.lexsort(keys[::-1])
+    rows = np.stack([k[order] for k in keys])
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (rows[:, 1:] != rows[:, :-1]).any(axis=0)
+    first = np.maximum.accumulate(np.where(new, np.arange(order.size), 0))
+    rank = np.empty(order.size, dtype=np.int32)
+    rank[order] = first + 1
+    return rank
+
+
 def knockout_standings(
     bracket: Bracket, slots: np.ndarray, winner_slot: np.ndarray, scores: np.ndarray
 ) -> Standings:

@@ -26,7 +26,7 @@ from bracketry.engine.formats.base import NOTHING, FormatError, Games, Progress,
 from bracketry.engine.model import NO_MATCH, NO_PLAYER, Side, side_code
 from bracketry.engine.seeding import bracket_size
 from bracketry.engine.simulate import DEFAULT_RATING
-from bracketry.engine.standings import knockout_standings
+from bracketry.engine.standings import knockout_standings, shared_rank
 from bracketry.engine.tiebreaks import PointsRule, points_table
 
 GROUP_STAGE, KNOCKOUT_STAGE = 1, 2
@@ -282,7 +282,7 @@ class Groups:
             score_for, score_against = score_for + s.score_for, score_against + s.score_against
             round_reached = s.round_reached
         diff = table.score_for - table.score_against
-        rank = _shared_rank(key, place, -np.round(table.points, 9), -diff, -table.score_for)
+        rank = shared_rank(key, place, -np.round(table.points, 9), -diff, -table.score_for)
         metrics = {"group": group + 1.0, "group_place": place.astype(float), **table.metrics}
         return Table(
             rank=rank,
@@ -321,22 +321,6 @@ def _cross_over(first_round: np.ndarray, group: np.ndarray) -> None:
             if other_b != a and other_a != b:
                 first_round[i, 1], first_round[j, 1] = first_round[j, 1], first_round[i, 1]
                 break
-
-
-def _shared_rank(*keys: np.ndarray) -> np.ndarray:
-    """Competition ranks ("1224") by ``keys`` (smaller first, the first key first).
-
-    >>> _shared_rank(np.array([0, 0, 1]), np.array([2, 1, 1])).tolist()
-    [2, 1, 3]
-    """
-    order = np.lexsort(keys[::-1])
-    rows = np.stack([k[order] for k in keys])
-    new = np.ones(order.size, dtype=bool)
-    new[1:] = (rows[:, 1:] != rows[:, :-1]).any(axis=0)
-    first = np.maximum.accumulate(np.where(new, np.arange(order.size), 0))
-    rank = np.empty(order.size, dtype=np.int32)
-    rank[order] = first + 1
-    return rank
 
 
 def _knockout_part(progress: Progress, offset: int) -> Progress:

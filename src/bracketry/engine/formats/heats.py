@@ -40,6 +40,7 @@ from bracketry.engine.formats.base import FormatError, Progress, Table
 from bracketry.engine.formats.groups import snake_groups
 from bracketry.engine.model import NO_MATCH, NO_PLAYER, UNDECIDED, Side, side_code
 from bracketry.engine.simulate import DEFAULT_RATING
+from bracketry.engine.standings import shared_rank
 
 MIN_PLAYERS = 2
 MIN_HEAT_SIZE = 2
@@ -220,19 +221,6 @@ def _runs(ordered: np.ndarray) -> np.ndarray:
     new[:1] = True
     new[1:] = ordered[1:] != ordered[:-1]
     return np.maximum.accumulate(np.where(new, np.arange(ordered.size), 0))
-
-
-def _shared_rank(*keys: np.ndarray) -> np.ndarray:
-    """Competition ranks ("1224") by ``keys`` (smaller first, the first key first).
-
-    >>> _shared_rank(np.array([0, 0, 1, 0]), np.array([2.0, 1.0, 0.0, 1.0])).tolist()
-    [3, 1, 4, 1]
-    """
-    code = _code(*keys)
-    order = np.argsort(code)
-    rank = np.empty(code.size, dtype=np.int32)
-    rank[order] = _runs(code[order]) + 1
-    return rank
 
 
 # --- building rounds -------------------------------------------------------------------
@@ -457,7 +445,7 @@ def standings(progress: Progress, options: HeatsOptions) -> Table:
     in_block = block == FINISHED_BLOCK
     earlier = int(reached.max(initial=0)) - reached.astype(np.int64)
     standing = (earlier * 3 + block) * (members.size + 1) + np.where(in_block, place[at], 0)
-    rank = _shared_rank(standing, np.where(in_block, _key(value[at], options.direction), 0.0))
+    rank = shared_rank(standing, np.where(in_block, _key(value[at], options.direction), 0.0))
 
     won = decided & (place == 1) & finished
     wins = np.bincount(player[won], minlength=count).astype(np.int32)
