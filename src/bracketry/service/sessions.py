@@ -181,12 +181,15 @@ def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead
     if not heat_ids:
         return items
     rows = db.execute(
-        select(HeatEntry, Player.name, Tournament.config)
+        select(HeatEntry, Player.name)
         .join(Player, Player.id == HeatEntry.player_id)
-        .join(Tournament, Tournament.id == HeatEntry.tournament_id)
         .where(HeatEntry.match_id.in_(heat_ids))
         .order_by(HeatEntry.match_id, HeatEntry.lane)
     ).all()
+    if not rows:
+        return items
+    tournament = db.get(Tournament, rows[0][0].tournament_id)  # a page is one tournament's
+    direction = ((tournament.config if tournament else None) or {}).get("direction", "lower")
     by_heat: dict[int, list[Any]] = {}
     for row in rows:
         by_heat.setdefault(row[0].match_id, []).append(row)
@@ -196,8 +199,7 @@ def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead
         if entries is None:
             out.append(item)
             continue
-        direction = (entries[0][2] or {}).get("direction", "lower")
-        values = np.array([np.nan if e.value is None else e.value for e, _n, _c in entries])
+        values = np.array([np.nan if e.value is None else e.value for e, _name in entries])
         recorded = item.result is not None
         place = places(np.zeros(values.size, dtype=np.int64), values, direction)
         heat = [
@@ -209,7 +211,7 @@ def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead
                 value=e.value,
                 place=int(p) if recorded else None,
             )
-            for (e, name, _config), p in zip(entries, place.tolist(), strict=True)
+            for (e, name), p in zip(entries, place.tolist(), strict=True)
         ]
         participants = [ParticipantRead(player_id=e.player_id, name=e.name) for e in heat]
         out.append(item.model_copy(update={"entries": heat, "participants": participants}))
