@@ -38,20 +38,6 @@ def winners_and_losers(slots: np.ndarray, winner_slot: np.ndarray) -> tuple[np.n
     return slots[rows, winner_slot], slots[rows, 1 - winner_slot]
 
 
-def double_forfeit_moves(bracket: Bracket, positions: np.ndarray) -> Moves:
-    """Where matches decided by a double forfeit send :data:`NOBODY`: along both links."""
-    nobody = np.full(positions.size, NOBODY)
-    return advance(
-        positions,
-        bracket.winner_to[positions],
-        bracket.winner_slot[positions],
-        bracket.loser_to[positions],
-        bracket.loser_slot[positions],
-        nobody,
-        nobody,
-    )
-
-
 def initial_winner_slot(bracket: Bracket) -> np.ndarray:
     """Winner slots as generation leaves them: byes decided for their present player.
 
