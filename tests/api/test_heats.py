@@ -196,3 +196,15 @@ def test_rankings_with_a_did_not_finish_have_no_value(client: TestClient) -> Non
     last = rankings[-1]
     assert last["player_id"] == entries[-1]["player_id"] and last["rank"] == 4
     assert last["tiebreaks"]["best_value"] is None
+
+
+def test_higher_is_better_places_the_largest_value_first(client: TestClient) -> None:
+    tournament_id = closed_tournament(
+        client, 3, tournament_format="heats", direction="higher", heat_size=None
+    )
+    generate_now(client, tournament_id)
+    heat = all_sessions(client, tournament_id)[0]
+    entries = times_by_lane(heat)  # lane l scores 10 + l: lane 3 is best when higher wins
+    answer = heat_result(client, tournament_id, heat, entries=entries)
+    assert answer.status_code == 200, answer.text
+    assert [(e["lane"], e["place"]) for e in answer.json()["entries"]] == [(1, 3), (2, 2), (3, 1)]
