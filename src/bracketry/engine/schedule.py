@@ -139,7 +139,7 @@ def schedule(
     if (stages[targets] < stages[sources]).any():
         raise ValueError("a link goes back to an earlier stage")
     depth = link_depth(bracket)
-    players, starts = _players(bracket)
+    players, starts = match_players(bracket)
 
     # Readiness from links, filled in block by block; players' free times, from fixed slots.
     link_ready = np.full(count, not_before, dtype=np.int64)
@@ -211,7 +211,7 @@ def _links(bracket: Bracket) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate([positions, positions])[linked], to[linked]
 
 
-def _players(bracket: Bracket) -> tuple[np.ndarray, np.ndarray]:
+def match_players(bracket: Bracket) -> tuple[np.ndarray, np.ndarray]:
     """The players known per match (entrants and heat members) as CSR: ``players`` and
     ``starts`` (match ``i`` owns ``players[starts[i]:starts[i + 1]]``)."""
     count = bracket.match_count

@@ -175,6 +175,34 @@ class HeatEntry(Base):
     attempts: Mapped[str | None] = mapped_column(Text)
 
 
+class Venue(Base):
+    """A place where a tournament plays: ``fields`` courts or boards, open in ``hours``
+    (a JSON list of ``{"date", "opens", "closes"}`` in the venue's local ``time_zone``)."""
+
+    __tablename__ = "venues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[int] = mapped_column(Integer)
+    hours: Mapped[list] = mapped_column(JSON)
+
+
+class MatchSlot(Base):
+    """Where and when a match is played: a venue, a field (1-based) and its times."""
+
+    __tablename__ = "match_slots"
+    __table_args__ = (Index("ix_match_slots_time", "tournament_id", "starts_at", "match_id"),)
+
+    match_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tournament_id: Mapped[int] = mapped_column(Integer)
+    venue_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class Result(Base):
     """The result of a decided match; at most one per match (the primary key says so)."""
 
