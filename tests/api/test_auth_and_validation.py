@@ -43,6 +43,12 @@ def mutations(tournament_id: int, session_id: int) -> list[tuple[str, str, dict 
     t = f"{API}/tournaments/{tournament_id}"
     s = f"{t}/sessions/{session_id}"
     heat = {"entries": [{"player_id": 1, "attempts": [1.0]}]}
+    venue = {
+        "name": "Hall",
+        "time_zone": "UTC",
+        "fields": 2,
+        "hours": [{"date": "2030-01-01", "opens": "09:00", "closes": "18:00"}],
+    }
     return [
         ("POST", f"{API}/tournaments", {"name": "Sneaky"}),
         ("POST", f"{API}/tournaments/import", {"bracketry": 1}),
@@ -57,6 +63,12 @@ def mutations(tournament_id: int, session_id: int) -> list[tuple[str, str, dict 
         ("PUT", f"{s}/result", {"score_a": 0, "score_b": 1}),
         ("POST", f"{s}/heat-result", heat),
         ("PUT", f"{s}/heat-result", heat),
+        ("POST", f"{t}/venues", venue),
+        ("PUT", f"{t}/venues/9", venue),
+        ("DELETE", f"{t}/venues/9", None),
+        ("PUT", f"{t}/timing", {"match_minutes": 20}),
+        ("POST", f"{t}/schedule", None),
+        ("POST", f"{s}/overrun", {"ends_at": "2030-01-01T10:00:00+00:00"}),
         (
             "POST",
             f"{API}/tournaments/ops/run-scenario",
@@ -76,7 +88,12 @@ def test_every_mutating_route_is_in_the_list(settings: Settings) -> None:
         if method not in ("get", "head")
     }
     listed = {
-        (method, path.replace("/7/", "/{tournament_id}/").replace("/8/", "/{session_id}/"))
+        (
+            method,
+            path.replace("/7/", "/{tournament_id}/")
+            .replace("/8/", "/{session_id}/")
+            .replace("/venues/9", "/venues/{venue_id}"),
+        )
         for method, path, _body in mutations(7, 8)
     }
     assert routes == listed

@@ -99,6 +99,7 @@ def test_create_and_read(client: TestClient) -> None:
         "max_players": 16,
         "seeding": "rating",
         "seeding_seed": 0,
+        "timing": {"match_minutes": 30, "break_minutes": 5, "rest_minutes": 0},
     }
     assert body["status"] == "DRAFT"
     assert body["enrolled_count"] == 0
@@ -117,6 +118,7 @@ def test_create_and_read(client: TestClient) -> None:
         "max_players": None,
         "seeding": "rating",
         "seeding_seed": 0,
+        "timing": {"match_minutes": 30, "break_minutes": 5, "rest_minutes": 0},
     }
     assert defaults.json()["id"] > body["id"]
 

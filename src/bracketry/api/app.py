@@ -20,8 +20,10 @@ from bracketry.api import (
     metrics,
     ops,
     players,
+    schedule,
     sessions,
     tournaments,
+    venues,
 )
 from bracketry.api.context import AppContext, WorkerQueue
 from bracketry.jobs.celery_queue import CeleryQueue
@@ -96,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         exports.router,
         live.router,
         players.router,
+        venues.router,
+        schedule.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(pages.router)

@@ -34,6 +34,20 @@ FORMAT_NAMES = ("knockout", "double_elimination", "round_robin", "swiss", "group
 FormatName = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
 
 
+class TimingConfig(BaseModel):
+    """How long matches take on the timetable, in minutes (used once venues exist)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    match_minutes: int = Field(30, ge=1, le=1440, description="Length of one match.")
+    break_minutes: int = Field(
+        5, ge=0, le=720, description="Pause a field needs between two matches."
+    )
+    rest_minutes: int = Field(
+        0, ge=0, le=1440, description="Least rest of a player between two of their matches."
+    )
+
+
 class CommonConfig(BaseModel):
     """Options every format has: capacity and how seeds are given."""
 
@@ -51,6 +65,9 @@ class CommonConfig(BaseModel):
         ),
     )
     seeding_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of random seeding.")
+    timing: TimingConfig = Field(
+        default_factory=TimingConfig, description="Match length, field break and player rest."
+    )
 
 
 class PointsConfig(BaseModel):

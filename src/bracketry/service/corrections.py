@@ -21,7 +21,7 @@ from bracketry.service.errors import Conflict
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.results import apply, follow_up, judged, walkover_due
 from bracketry.service.tournaments import lock_or_raise
-from bracketry.store.models import Advancement, HeatEntry, Match, Result
+from bracketry.store.models import Advancement, HeatEntry, Match, MatchSlot, Result
 
 CHUNK = 5_000
 """Ids per IN list (SQLite caps bound parameters)."""
@@ -93,7 +93,7 @@ def refuse_unforced(
 
 def undo(db: Session, *, session_id: int, reset_ids: list[int], removed_ids: list[int]) -> None:
     """Delete the session's result and moves, the reset sessions' results and moves, and the
-    removed sessions entirely (heat entries included)."""
+    removed sessions entirely (heat entries and slots included)."""
     db.execute(delete(Result).where(Result.match_id == session_id))
     db.execute(delete(Advancement).where(Advancement.from_match_id == session_id))
     for ids in _chunks(reset_ids + removed_ids):
@@ -102,6 +102,7 @@ def undo(db: Session, *, session_id: int, reset_ids: list[int], removed_ids: lis
     for ids in _chunks(removed_ids):
         db.execute(delete(Advancement).where(Advancement.match_id.in_(ids)))
         db.execute(delete(HeatEntry).where(HeatEntry.match_id.in_(ids)))
+        db.execute(delete(MatchSlot).where(MatchSlot.match_id.in_(ids)))
         db.execute(delete(Match).where(Match.id.in_(ids)))
 
 

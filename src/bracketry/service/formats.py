@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 
 from bracketry.engine.formats.base import Format, FormatError
 from bracketry.engine.formats.registry import build
 from bracketry.engine.model import NO_WINNER, Outcome, outcome_code
 from bracketry.engine.play import settle as play_settle
+from bracketry.service import scheduling
 from bracketry.service.bracket_state import (
     BracketState,
     write_matches,
@@ -60,16 +62,19 @@ def settle(conn: Connection, *, tournament: Tournament, state: BracketState) -> 
 
 
 def extend(
-    conn: Connection, *, tournament: Tournament, fmt: Format, state: BracketState
+    db: Session, *, tournament: Tournament, fmt: Format, state: BracketState
 ) -> tuple[BracketState, int]:
     """Append and store the matches ``fmt`` adds now (the next Swiss round, a grand-final
-    reset), if every match is decided; the new state and how many matches were added."""
+    reset), if every match is decided, and give them slots on the timetable; the new state
+    and how many matches were added."""
     if not state.progress.decided.all():
         return state, 0
     more = fmt.extend(state.progress)
     if more is None or more.match_count == 0:
         return state, 0
     ids = write_matches(
-        conn, tournament_id=tournament.id, bracket=more, player_ids=state.player_ids
+        db.connection(), tournament_id=tournament.id, bracket=more, player_ids=state.player_ids
     )
-    return state.then(more, ids), more.match_count
+    extended = state.then(more, ids)
+    scheduling.plan_new(db, tournament=tournament, state=extended, first=state.match_ids.size)
+    return extended, more.match_count

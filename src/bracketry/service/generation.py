@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.orm import Session
 
-from bracketry.service.bracket_state import write_matches
+from bracketry.engine.formats.base import Progress
+from bracketry.service import scheduling
+from bracketry.service.bracket_state import BracketState, write_matches
 from bracketry.service.enrollments import check_manual_seeds, seeded_entries
 from bracketry.service.errors import Conflict
 from bracketry.service.formats import check_players, format_of
@@ -58,6 +60,8 @@ def generate_sessions(*, db: Session, tournament: Tournament, clock: Stopwatch) 
             db.connection(), tournament_id=tournament.id, bracket=bracket, player_ids=by_seed
         )
         count = int(ids.size)
+        state = BracketState(Progress.fresh(bracket, ratings_by_seed), ids, by_seed)
+        scheduling.plan_new(db, tournament=tournament, state=state, first=0)
         tournament.sessions_generated_at = utcnow()
         transition(db, tournament, Status.IN_PROGRESS, via=Via.GENERATE, reason=f"{count} sessions")
     return Generated(sessions_count=count)

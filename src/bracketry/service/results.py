@@ -52,7 +52,7 @@ def follow_up(db: Session, *, tournament: Tournament, fmt: Format, walkovers: bo
         formats.settle(db.connection(), tournament=tournament, state=state)
     if fmt.grows and not undecided_count(db, tournament.id):
         formats.extend(
-            db.connection(),
+            db,
             tournament=tournament,
             fmt=fmt,
             state=state or bracket_state.load(db=db, tournament=tournament),

@@ -57,7 +57,8 @@ status_expr: ColumnElement[Any] = case(
 )
 
 
-def _joined(query: Select[Any]) -> Select[Any]:
+def joined(query: Select[Any]) -> Select[Any]:
+    """``query`` over matches with their advancements and result joined."""
     return (
         query.select_from(Match)
         .outerjoin(_adv_a, and_(_adv_a.match_id == Match.id, _adv_a.slot == 0))
@@ -91,7 +92,7 @@ def view_query() -> Select[Any]:
         Result.recorded_at,
     )
     return (
-        _joined(query)
+        joined(query)
         .outerjoin(_player_a, _player_a.id == player_a)
         .outerjoin(_player_b, _player_b.id == player_b)
     )
@@ -156,7 +157,7 @@ def list_page(
         filters.append(Match.round == round_)
     if status is not None:
         filters.append(status_expr == status.value)
-    total = db.execute(_joined(select(func.count())).where(*filters)).scalar_one()
+    total = db.execute(joined(select(func.count())).where(*filters)).scalar_one()
     rows = db.execute(view_query().where(*filters).order_by(Match.id).limit(limit).offset(offset))
     items = with_heat_entries(db, [to_read(row) for row in rows])
     next_offset = offset + len(items) if offset + len(items) < total else None
@@ -221,7 +222,7 @@ def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead
 def match_counts(*, db: Session, tournament_id: int) -> MatchCounts:
     """How many of the tournament's matches are in each status."""
     rows = db.execute(
-        _joined(select(status_expr, func.count()))
+        joined(select(status_expr, func.count()))
         .where(Match.tournament_id == tournament_id)
         .group_by(status_expr)
     ).all()

@@ -40,7 +40,7 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
         written += step
         if step:
             continue  # walkovers or new arrivals may have made more matches playable
-        state, added = formats.extend(conn, tournament=tournament, fmt=fmt, state=state)
+        state, added = formats.extend(db, tournament=tournament, fmt=fmt, state=state)
         if not added:
             break
     decided = int(state.progress.decided.sum())
