@@ -31,11 +31,12 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bracketry.engine.bracket import Bracket
+from bracketry.engine.formats.base import Progress
 from bracketry.engine.model import NO_MATCH
 
 NOT_SCHEDULED = -1
@@ -187,6 +188,33 @@ def schedule(
             linked = to != NO_MATCH
             np.maximum.at(link_ready, to[linked], ready[linked])
     return out
+
+
+def playing(progress: Progress) -> Bracket:
+    """The bracket of ``progress`` as the scheduler should see it now: the players known
+    (advanced ones too) as entrants, and every decided match needing no slot, like a bye."""
+    bracket = progress.bracket
+    known = np.where(progress.slots >= 0, progress.slots, bracket.entrants)
+    return replace(bracket, entrants=known, bye=bracket.bye | progress.decided)
+
+
+def schedule_open(
+    progress: Progress,
+    venues: Sequence[Venue],
+    timing: Timing,
+    *,
+    not_before: int = 0,
+    fixed: Timetable | None = None,
+) -> Timetable:
+    """:func:`schedule` for the matches of ``progress`` still to play (decided ones keep
+    only the slots ``fixed`` gives them).
+
+    >>> from bracketry.engine.formats.knockout import generate
+    >>> t = schedule_open(Progress.fresh(generate(3)), [Venue(1, ((0, 600),))], Timing(30))
+    >>> t.start.tolist()
+    [-1, 0, 30]
+    """
+    return schedule(playing(progress), venues, timing, not_before=not_before, fixed=fixed)
 
 
 def _check(venues: Sequence[Venue], timing: Timing) -> None:

@@ -9,7 +9,7 @@ exact. Slots are rewritten in bulk, never row by row.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,6 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from bracketry.engine import schedule as timetable
-from bracketry.engine.bracket import Bracket
 from bracketry.engine.reschedule import overrun
 from bracketry.service.bracket_state import BracketState
 from bracketry.service.errors import Conflict
@@ -143,11 +142,6 @@ def _aware(value: datetime | str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def playing(bracket: Bracket, slots: np.ndarray) -> Bracket:
-    """``bracket`` with the players known now (advanced ones too) as entrants."""
-    return replace(bracket, entrants=np.where(slots >= 0, slots, bracket.entrants))
-
-
 def write(
     conn: Connection,
     *,
@@ -205,10 +199,8 @@ def plan_new(db: Session, *, tournament: Tournament, state: BracketState, first:
     fixed = stored(conn, state, where) if first else None
     if fixed is not None:
         fixed = _known_venues(fixed)
-    progress = state.progress
-    bracket = replace(playing(progress.bracket, progress.slots), bye=_no_slot_needed(state))
-    table = timetable.schedule(
-        bracket, where.venues, where.timing, not_before=now_minute(), fixed=fixed
+    table = timetable.schedule_open(
+        state.progress, where.venues, where.timing, not_before=now_minute(), fixed=fixed
     )
     positions = np.arange(first, state.match_ids.size)
     return write(
@@ -237,10 +229,9 @@ def replan(db: Session, *, tournament: Tournament, state: BracketState) -> tuple
             f"{int(gone.sum())} sessions played or under way at a venue that no longer exists",
             field="venue_id",
         )
-    fixed = _only(before, keep)
-    progress = state.progress
-    bracket = replace(playing(progress.bracket, progress.slots), bye=_no_slot_needed(state))
-    table = timetable.schedule(bracket, where.venues, where.timing, not_before=now, fixed=fixed)
+    table = timetable.schedule_open(
+        state.progress, where.venues, where.timing, not_before=now, fixed=_only(before, keep)
+    )
     changed = ~_same(before, table)
     moved = state.match_ids[changed].tolist()
     forget(conn, moved)
@@ -262,9 +253,8 @@ def shift(
     conn = db.connection()
     where = layout(db, tournament)
     before = _known_venues(stored(conn, state, where))
-    progress = state.progress
     table, moved = overrun(
-        playing(progress.bracket, progress.slots),
+        timetable.playing(state.progress),
         before,
         where.venues,
         where.timing,
@@ -290,11 +280,6 @@ def unscheduled(db: Session, tournament_id: int) -> int:
             MatchSlot.match_id.is_(None),
         )
     ).scalar_one()
-
-
-def _no_slot_needed(state: BracketState) -> np.ndarray:
-    """Byes, and matches already decided (a decided match never needs a new slot)."""
-    return state.progress.bracket.bye | state.progress.decided
 
 
 def _only(table: timetable.Timetable, keep: np.ndarray) -> timetable.Timetable:
