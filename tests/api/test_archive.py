@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -27,6 +28,13 @@ FORMATS = [
     ("groups", 10, {"groups": 2}),
     ("heats", 9, {"direction": "higher", "heat_size": 4, "advance": 1}),
 ]
+DAY_AFTER_TOMORROW = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+HALL = {
+    "name": "Hall",
+    "time_zone": "Europe/Paris",
+    "fields": 2,
+    "hours": [{"date": DAY_AFTER_TOMORROW, "opens": "09:00", "closes": "21:00"}],
+}
 
 
 def export(http: httpx.Client, tournament_id: int) -> dict:
@@ -140,3 +148,118 @@ def test_clubs_and_external_ids_survive_the_round_trip(client: TestClient) -> No
     copied = import_(client, document)
     assert copied.status_code == 201, copied.text
     assert export(client, copied.json()["id"]) == document
+
+
+def scheduled_tournament(client: TestClient) -> int:
+    """A knockout of 6 with a venue, its sessions generated (and so timetabled) and one
+    result recorded."""
+    timing = {"match_minutes": 40, "break_minutes": 5, "rest_minutes": 10}
+    tournament_id = closed_tournament(client, 6, timing=timing)
+    added = client.post(f"{API}/tournaments/{tournament_id}/venues", json=HALL)
+    assert added.status_code == 201, added.text
+    generate_now(client, tournament_id)
+    playable = [
+        s
+        for s in all_sessions(client, tournament_id)
+        if s["result"] is None and all(s["participants"] or [None])
+    ]
+    first = playable[0]
+    answer = client.post(
+        f"{API}/tournaments/{tournament_id}/sessions/{first['id']}/result",
+        json={"winner_id": first["participants"][0]["player_id"]},
+    )
+    assert answer.status_code == 200, answer.text
+    return tournament_id
+
+
+def timetable(client: TestClient, tournament_id: int) -> list[tuple]:
+    """The schedule as (place in the bracket, times, venue name, field), without ids."""
+    answer = client.get(f"{API}/tournaments/{tournament_id}/schedule", params={"limit": 5000})
+    assert answer.status_code == 200, answer.text
+    return [
+        (
+            (i["session"]["side"], i["session"]["round"], i["session"]["number"]),
+            i["slot"]["starts_at"],
+            i["slot"]["ends_at"],
+            i["slot"]["venue"],
+            i["slot"]["field"],
+        )
+        for i in answer.json()["items"]
+    ]
+
+
+def test_venues_and_the_timetable_import_back_identically(client: TestClient) -> None:
+    tournament_id = scheduled_tournament(client)
+    document = export(client, tournament_id)
+    assert [v["name"] for v in document["venues"]] == ["Hall"]
+    assert document["slots"] and all(s["venue"] == 0 for s in document["slots"])
+    assert [s["match"] for s in document["slots"]] == sorted(
+        {s["match"] for s in document["slots"]}
+    )
+
+    answer = import_(client, document)
+    assert answer.status_code == 201, answer.text
+    copy_id = answer.json()["id"]
+    assert export(client, copy_id) == document
+    schedule = timetable(client, tournament_id)
+    assert len(schedule) == len(document["slots"])
+    assert timetable(client, copy_id) == schedule
+    venues = client.get(f"{API}/tournaments/{copy_id}/venues").json()
+    assert [(v["name"], v["time_zone"], v["fields"]) for v in venues] == [
+        ("Hall", "Europe/Paris", 2)
+    ]
+    # the copy's venues took ids the usual way: another venue can be added after them
+    more = client.post(f"{API}/tournaments/{copy_id}/venues", json={**HALL, "name": "Annex"})
+    assert more.status_code == 201, more.text
+    assert timetable(client, tournament_id) == schedule  # the original is untouched
+
+
+def test_a_document_without_venues_and_slots_still_imports(client: TestClient) -> None:
+    document = export(client, scheduled_tournament(client))
+    del document["venues"], document["slots"]
+    answer = import_(client, document)
+    assert answer.status_code == 201, answer.text
+    copied = export(client, answer.json()["id"])
+    assert copied["venues"] == [] and copied["slots"] == []
+    assert timetable(client, answer.json()["id"]) == []
+
+
+def test_bad_venues_and_slots_are_refused_and_nothing_is_written(client: TestClient) -> None:
+    document = export(client, scheduled_tournament(client))
+    before = client.get(f"{API}/tournaments").json()["total"]
+
+    def refused(change: object, field: str, fragment: str = "") -> None:
+        bad = copy.deepcopy(document)
+        change(bad)  # type: ignore[operator]
+        assert_error(import_(client, bad), 422, fragment, field=field)
+
+    def slot(**values: object) -> object:
+        return lambda d: d["slots"][0].update(values)
+
+    refused(slot(venue=1), "slots.venue.0", "only 1 exist")
+    refused(slot(match=len(document["matches"])), "slots.match.0")
+    refused(slot(field=3), "slots.0.field", "field 3")
+    refused(slot(field=0), "slots.0.field")
+    refused(slot(ends_at=document["slots"][0]["starts_at"]), "slots.0.ends_at", "after")
+    backwards = slot(starts_at="2030-01-01T10:00:00Z", ends_at="2030-01-01T09:00:00Z")
+    refused(backwards, "slots.0.ends_at", "must be after starts_at")
+    refused(slot(starts_at="2030-01-01T10:00:00"), "slots.0.starts_at")  # no UTC offset
+    refused(
+        lambda d: d["slots"][1].update(match=d["slots"][0]["match"]), "slots.1.match", "already"
+    )
+    refused(lambda d: d.update(venues=[]), "slots.venue.0", "only 0 exist")
+    refused(
+        lambda d: d["venues"][0].update(time_zone="Mars/Olympus"),
+        "venues.0.time_zone",
+        "unknown time zone",
+    )
+    refused(lambda d: d["venues"][0].update(fields=0), "venues.0.fields")
+    refused(
+        lambda d: d["venues"][0]["hours"].append(
+            {"date": DAY_AFTER_TOMORROW, "opens": "20:00", "closes": "22:00"}
+        ),
+        "venues.0.hours",
+        "overlap",
+    )
+    refused(lambda d: d["venues"][0].update(color="red"), "venues.0.color")
+    assert client.get(f"{API}/tournaments").json()["total"] == before

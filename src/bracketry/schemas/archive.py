@@ -1,16 +1,17 @@
 """A whole tournament as one JSON document, which imports back identically.
 
-Players are referred to by their enrollment position (0-based) and sessions by their
-position in the document, so the document does not depend on database ids.
+Players are referred to by their enrollment position (0-based), sessions and venues by
+their position in the document, so the document does not depend on database ids.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from bracketry.schemas.status import Status
+from bracketry.schemas.venue import VenueIn
 
 DOCUMENT_VERSION = 1
 MAX_ITEMS = 5_000_000
@@ -101,8 +102,24 @@ class RankingPart(_Strict):
     metrics: dict[str, float | None] | None
 
 
+class VenuePart(VenueIn):
+    """A venue, validated as when an organiser adds one (known zone, hours not overlapping)."""
+
+
+class SlotPart(_Strict):
+    """Where and when a session is played: ``match`` and ``venue`` are positions in the
+    document, ``field`` is 1-based."""
+
+    match: int = Field(ge=0)
+    venue: int = Field(ge=0)
+    field: int = Field(ge=1)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+
 class TournamentDocument(_Strict):
-    """Everything a tournament is: its settings, players, sessions, results and rankings."""
+    """Everything a tournament is: its settings, players, sessions, results, rankings,
+    venues and timetable (the last two absent from documents written before they existed)."""
 
     bracketry: int = Field(DOCUMENT_VERSION, ge=DOCUMENT_VERSION, le=DOCUMENT_VERSION)
     tournament: TournamentPart
@@ -113,3 +130,5 @@ class TournamentDocument(_Strict):
     results: list[ResultPart] = Field(max_length=MAX_ITEMS)
     heat_entries: list[HeatEntryPart] = Field(max_length=MAX_ITEMS)
     rankings: list[RankingPart] = Field(max_length=MAX_ITEMS)
+    venues: list[VenuePart] = Field([], max_length=MAX_ITEMS)
+    slots: list[SlotPart] = Field([], max_length=MAX_ITEMS)

@@ -1,13 +1,14 @@
 """A tournament exported as one document, and imported back as a new tournament.
 
 Export then import then export gives the same document: references are positions
-(players by enrollment position, sessions in id order), never database ids.
+(players by enrollment position, sessions and venues in id order), never database ids.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -26,14 +27,18 @@ from bracketry.schemas.archive import (
     PlayerPart,
     RankingPart,
     ResultPart,
+    SlotPart,
     TournamentDocument,
     TournamentPart,
+    VenuePart,
 )
 from bracketry.schemas.formats import FormatChoice
 from bracketry.service.bracket_state import MATCH_COLUMNS, RESULT_COLUMNS
 from bracketry.service.errors import Invalid
 from bracketry.service.rankings import RANKING_COLUMNS
+from bracketry.service.scheduling import SLOT_COLUMNS
 from bracketry.service.tournaments import get_or_raise
+from bracketry.service.venues import MAX_VENUES
 from bracketry.store.bulk import allocate_ids, bind_value, insert_columns
 from bracketry.store.models import (
     NOBODY_ID,
@@ -41,11 +46,13 @@ from bracketry.store.models import (
     Enrollment,
     HeatEntry,
     Match,
+    MatchSlot,
     Player,
     Ranking,
     Result,
     StatusChange,
     Tournament,
+    Venue,
 )
 
 SIDES = frozenset(side.value for side in Side)
@@ -79,6 +86,11 @@ def export_document(*, db: Session, tournament_id: int) -> TournamentDocument:
     history = db.scalars(
         select(StatusChange).where(StatusChange.tournament_id == t.id).order_by(StatusChange.id)
     ).all()
+    venues = db.scalars(select(Venue).where(Venue.tournament_id == t.id).order_by(Venue.id)).all()
+    venue_at = {v.id: i for i, v in enumerate(venues)}
+    # A slot left at a deleted venue is not part of the timetable (the schedule leaves it
+    # out too), and the document could not name its venue: it is not exported.
+    slots = [s for s in _rows(db, MatchSlot, MatchSlot.match_id, ids) if s.venue_id in venue_at]
     return TournamentDocument(
         bracketry=DOCUMENT_VERSION,
         tournament=TournamentPart(
@@ -180,6 +192,23 @@ def export_document(*, db: Session, tournament_id: int) -> TournamentDocument:
             ),
             key=lambda r: r.player,
         ),
+        venues=[
+            VenuePart(name=v.name, time_zone=v.time_zone, fields=v.fields, hours=v.hours)
+            for v in venues
+        ],
+        slots=sorted(
+            (
+                SlotPart(
+                    match=match_at[s.match_id],
+                    venue=venue_at[s.venue_id],
+                    field=s.field,
+                    starts_at=s.starts_at,
+                    ends_at=s.ends_at,
+                )
+                for s in slots
+            ),
+            key=lambda s: s.match,
+        ),
     )
 
 
@@ -249,6 +278,7 @@ def import_document(*, db: Session, document: TournamentDocument) -> Tournament:
     match_ids = allocate_ids(conn, Match.__table__, len(document.matches))
     _write_matches(conn, tournament.id, document.matches, match_ids, player_ids)
     _write_progress(conn, tournament.id, document, match_ids, player_ids)
+    _write_timetable(db, tournament.id, document, match_ids)
     return tournament
 
 
@@ -279,6 +309,10 @@ def _check(document: TournamentDocument) -> None:
     within("heat_entries.match", [h.match for h in document.heat_entries], matches)
     within("heat_entries.player", [h.player for h in document.heat_entries], players)
     within("rankings.player", [r.player for r in document.rankings], players)
+    if len(document.venues) > MAX_VENUES:
+        raise Invalid(f"a tournament has at most {MAX_VENUES} venues", field="venues")
+    within("slots.match", [s.match for s in document.slots], matches)
+    within("slots.venue", [s.venue for s in document.slots], len(document.venues))
     for index, m in enumerate(document.matches):
         if m.side not in SIDES:
             raise Invalid(f"unknown side {m.side!r}", field=f"matches.{index}.side")
@@ -288,6 +322,31 @@ def _check(document: TournamentDocument) -> None:
             raise Invalid(f"unknown outcome {r.outcome!r}", field=f"results.{index}.outcome")
         if r.source not in SOURCES:
             raise Invalid(f"unknown source {r.source!r}", field=f"results.{index}.source")
+    _check_slots(document)
+
+
+def _check_slots(document: TournamentDocument) -> None:
+    """Each slot on a field its venue has, ending after it starts; one slot per match."""
+    slot_of: dict[int, int] = {}
+    for index, s in enumerate(document.slots):
+        fields = document.venues[s.venue].fields
+        if s.field > fields:
+            raise Invalid(
+                f"field {s.field} does not exist: venue {s.venue} has {fields}",
+                field=f"slots.{index}.field",
+            )
+        if s.ends_at <= s.starts_at:
+            raise Invalid(
+                f"ends_at ({s.ends_at.isoformat()}) must be after starts_at "
+                f"({s.starts_at.isoformat()})",
+                field=f"slots.{index}.ends_at",
+            )
+        if s.match in slot_of:
+            raise Invalid(
+                f"match {s.match} already has a slot (slots.{slot_of[s.match]})",
+                field=f"slots.{index}.match",
+            )
+        slot_of[s.match] = index
 
 
 def _write_matches(
@@ -390,5 +449,53 @@ def _write_progress(
             [r.points for r in ranks],
             [r.draws for r in ranks],
             [None if r.metrics is None else json.dumps(r.metrics) for r in ranks],
+        ),
+    )
+
+
+def _write_timetable(
+    db: Session, tournament_id: int, document: TournamentDocument, match_ids: np.ndarray
+) -> None:
+    """The venues, then the slots in bulk. Venues take new ids from their sequence, as the
+    venue routes do (ids picked past the highest would collide with the next venue added
+    on PostgreSQL); there are at most :data:`MAX_VENUES`, flushed as one batched insert.
+    Hours are stored as the venue routes store them (``HH:MM``)."""
+    venues = [
+        Venue(
+            tournament_id=tournament_id,
+            name=v.name,
+            time_zone=v.time_zone,
+            fields=v.fields,
+            hours=[
+                {
+                    "date": h.date.isoformat(),
+                    "opens": h.opens.strftime("%H:%M"),
+                    "closes": h.closes.strftime("%H:%M"),
+                }
+                for h in v.hours
+            ],
+        )
+        for v in document.venues
+    ]
+    db.add_all(venues)
+    db.flush()
+    venue_ids = [v.id for v in venues]
+    slots = document.slots
+    conn = db.connection()
+
+    def moments(values: list[datetime]) -> list[Any]:
+        return [bind_value(conn, MatchSlot.__table__, "starts_at", v) for v in values]
+
+    insert_columns(
+        conn,
+        MatchSlot.__table__,
+        SLOT_COLUMNS,
+        (
+            [int(match_ids[s.match]) for s in slots],
+            [tournament_id] * len(slots),
+            [venue_ids[s.venue] for s in slots],
+            [s.field for s in slots],
+            moments([s.starts_at for s in slots]),
+            moments([s.ends_at for s in slots]),
         ),
     )
