@@ -74,7 +74,11 @@ def lifecycle_run(
         tournament_id = outcome.tournament_id
         assert tournament_id is not None
         with database.read() as db:
-            job = db.query(Job).filter(Job.tournament_id == tournament_id).one()
+            job = (
+                db.query(Job)
+                .filter(Job.tournament_id == tournament_id, Job.kind == "generate")
+                .one()
+            )
             engine_ms, db_write_ms = job.engine_ms, job.db_write_ms
         start = time.perf_counter()
         with database.write() as db:

@@ -168,6 +168,7 @@ def run_scenario(
             phase = progress.add_task("complete", total=1)
             with database.write() as db:
                 tournaments.complete(db=db, tournament_id=tournament_id)
+            jobs.run_queued(database=database, tournament_id=tournament_id)
             progress.update(phase, completed=1)
         with database.read() as db:
             view = tournaments.read(

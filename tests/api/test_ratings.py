@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
+from bracketry.service import ratings
 from tests.api.helpers import (
     API,
     all_sessions,
@@ -13,6 +17,7 @@ from tests.api.helpers import (
     closed_tournament,
     create_open_tournament,
     generate_now,
+    launch_scenario,
     player_ids_by_name,
 )
 
@@ -91,3 +96,43 @@ def test_forfeits_are_not_rated(client: TestClient) -> None:
 def test_unknown_player_and_bad_ids(client: TestClient) -> None:
     assert_error(client.get(f"{API}/players/999999/ratings"), 404, field="player_id")
     assert_error(client.get(f"{API}/players/0/ratings"), 422, field="player_id")
+
+
+def latest_job(http: httpx.Client, tournament_id: int) -> dict:
+    answer = http.get(f"{API}/tournaments/{tournament_id}/generation-status/sync-done")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_large_tournament_is_rated_by_a_background_job(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ratings, "RATED_GAMES_LIMIT", 2)  # "large" from 3 sessions on
+    tournament_id = closed_tournament(client, 4, third_place=False)
+    generate_now(client, tournament_id)
+    ids = player_ids_by_name(client, tournament_id)
+    finish(client, tournament_id)
+    deadline = time.monotonic() + 30
+    while (job := latest_job(client, tournament_id))["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+    assert job["kind"] == "rate" and job["status"] == "done", job
+    champion = history(client, ids["P4"])
+    assert [c["tournament_id"] for c in champion["changes"]] == [tournament_id]
+    assert champion["changes"][0]["games"] == 2
+
+
+def test_the_auto_lifecycle_rates_a_large_tournament_after_its_generation_job(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ratings, "RATED_GAMES_LIMIT", 2)
+    outcome = launch_scenario(client, 8, mode="auto")
+    tournament_id = outcome["tournament_id"]
+    deadline = time.monotonic() + 60
+    while (job := latest_job(client, tournament_id))["status"] not in ("done", "failed"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+    assert job["kind"] == "rate" and job["status"] == "done", job
+    players = client.get(f"{API}/tournaments/{tournament_id}/enrollments").json()["items"]
+    rated = [history(client, p["player_id"])["changes"] for p in players]
+    assert all(len(changes) == 1 for changes in rated)

@@ -148,7 +148,12 @@ def list_rankings(
 
 
 @router.post("/{tournament_id}/complete", dependencies=[Admin])
-def complete(tournament_id: TournamentId, db: WriteDb) -> TournamentRead:
-    """Mark the tournament COMPLETED (409 saying what is missing otherwise)."""
-    tournament = tournaments.complete(db=db, tournament_id=tournament_id)
-    return tournaments.read(db=db, tournament=tournament)
+def complete(tournament_id: TournamentId, ctx: Context) -> TournamentRead:
+    """Mark the tournament COMPLETED (409 saying what is missing otherwise) and rate its
+    players; above 250,000 sessions the rating runs as a background job (kind ``rate``)."""
+    with ctx.database.write() as db:
+        tournaments.complete(db=db, tournament_id=tournament_id)
+    jobs.submit_queued(database=ctx.database, queue=ctx.queue, tournament_id=tournament_id)
+    with ctx.database.read() as db:
+        tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
+        return tournaments.read(db=db, tournament=tournament)

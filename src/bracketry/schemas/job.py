@@ -55,6 +55,10 @@ class GenerationStatus(BaseModel):
     """A job as the status endpoint reports it."""
 
     task_id: str
+    kind: Literal["generate", "rate"] = Field(
+        description="generate: a generation (and, in auto mode, the lifecycle after it); "
+        "rate: the ratings of a large completed tournament."
+    )
     tournament_id: int
     status: JobStatus
     simulation_mode: SimulationMode

@@ -29,7 +29,7 @@ from bracketry.schemas.job import (
     JobStatus,
     Timings,
 )
-from bracketry.service import generation, rankings, simulation, tournaments
+from bracketry.service import generation, rankings, ratings, simulation, tournaments
 from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
@@ -43,6 +43,8 @@ job_context: ContextVar[tuple[str, int] | None] = ContextVar("bracketry_job", de
 """(job id, tournament id) of the job the current thread runs, for log lines."""
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
+GENERATE_JOB = "generate"
+RATE_JOB = "rate"
 
 
 class JobQueue(Protocol):
@@ -74,7 +76,7 @@ def request(
         if running is not None:
             raise Conflict(f"generation is already {running.status} as task {running.id}")
         generation.check_can_generate(db=db, tournament=tournament)
-        job = _new_job(tournament_id, options.simulation_mode, options.seed)
+        job = new_job(tournament_id, simulation_mode=options.simulation_mode, seed=options.seed)
         db.add(job)
         synchronous = tournament.enrolled_count < threshold
     if not synchronous:
@@ -190,7 +192,7 @@ def run(
             except Exception as crash:  # the job row must say what happened, whatever it was
                 log.exception("job crashed")
                 error = f"{type(crash).__name__}: {crash}"
-        return _finish(
+        finished = _finish(
             database,
             job_id,
             error=error,
@@ -200,6 +202,42 @@ def run(
         )
     finally:
         job_context.reset(token)
+    if job.kind == GENERATE_JOB:
+        run_queued(database=database, tournament_id=job.tournament_id)
+    return finished
+
+
+def queued(*, database: Database, tournament_id: int) -> list[str]:
+    """The tournament's queued rating jobs (a completion above the rating limit adds one)."""
+    with database.read() as db:
+        return list(
+            db.scalars(
+                select(Job.id)
+                .where(
+                    Job.tournament_id == tournament_id,
+                    Job.kind == RATE_JOB,
+                    Job.status == JobStatus.QUEUED,
+                )
+                .order_by(Job.requested_at)
+            )
+        )
+
+
+def run_queued(*, database: Database, tournament_id: int) -> None:
+    """Run the tournament's queued rating jobs here and now (a worker that just completed
+    the tournament, or the CLI)."""
+    for job_id in queued(database=database, tournament_id=tournament_id):
+        run(database=database, job_id=job_id)
+
+
+def submit_queued(*, database: Database, queue: JobQueue, tournament_id: int) -> None:
+    """Hand the tournament's queued rating jobs to ``queue``; one the queue cannot take now
+    stays queued and is picked up when the server restarts."""
+    for job_id in queued(database=database, tournament_id=tournament_id):
+        try:
+            queue.submit(job_id=job_id, tournament_id=tournament_id)
+        except Unavailable:
+            log.warning("rating job %s stays queued: the worker queue is unavailable", job_id)
 
 
 def _mark_retrying(database: Database, job_id: str, reason: str) -> None:
@@ -249,7 +287,13 @@ def _ms(clock: Stopwatch, name: str) -> float | None:
 
 def _pipeline(database: Database, job: Job, clock: Stopwatch) -> int:
     """Generate unless sessions exist already (then this run is a no-op), then play out in
-    auto mode. The row lock on the tournament makes concurrent runs queue up here."""
+    auto mode; or, for a rating job, rate the completed tournament. The row lock on the
+    tournament makes concurrent runs queue up here."""
+    if job.kind == RATE_JOB:
+        with clock.window("engine"), database.write() as db:
+            tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
+            ratings.update_after_completion(db=db, tournament=tournament)
+            return _stored_sessions(db, tournament)
     with database.write() as db:
         tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
         if tournament.sessions_generated_at is not None:
@@ -294,16 +338,19 @@ def job_for_task(*, database: Database, tournament_id: int, job_id: str | None) 
         ).scalar_one_or_none()
         if latest is not None:
             return latest
-        job = _new_job(tournament_id, "manual", 0)
+        job = new_job(tournament_id)
         db.add(job)
         return job.id
 
 
-def _new_job(tournament_id: int, simulation_mode: str, seed: int) -> Job:
+def new_job(
+    tournament_id: int, *, kind: str = GENERATE_JOB, simulation_mode: str = "manual", seed: int = 0
+) -> Job:
+    """A queued job row (the caller adds it to its session)."""
     return Job(
         id=str(uuid.uuid4()),
         tournament_id=tournament_id,
-        kind="generate",
+        kind=kind,
         status=JobStatus.QUEUED,
         simulation_mode=simulation_mode,
         simulation_seed=seed,
@@ -373,6 +420,7 @@ def status(*, db: Session, tournament_id: int, task_id: str) -> GenerationStatus
         )
     return GenerationStatus(
         task_id=job.id,
+        kind=job.kind,
         tournament_id=job.tournament_id,
         status=JobStatus(job.status),
         simulation_mode=job.simulation_mode,  # type: ignore[arg-type]

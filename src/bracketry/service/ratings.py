@@ -15,21 +15,32 @@ from bracketry.schemas.rating import RatingChangeRead, RatingHistory
 from bracketry.service import bracket_state
 from bracketry.service.errors import NotFound
 from bracketry.store.bulk import bind_value, insert_columns
-from bracketry.store.models import Match, Player, RatingChange, Tournament
+from bracketry.store.models import Job, Match, Player, RatingChange, Tournament
 from bracketry.store.types import utcnow
 
 RATED_GAMES_LIMIT = 250_000
-"""Above this many sessions a completion leaves ratings alone (rated one by one in Python,
-about 50,000 games a second: a bigger event belongs in a background job)."""
+"""Above this many sessions a completion rates in a background job (games are rated one
+by one in Python, about 30,000 a second), not in the request."""
+
+
+def rate_or_queue(*, db: Session, tournament: Tournament) -> Job | None:
+    """Rate the just completed ``tournament`` now, or above :data:`RATED_GAMES_LIMIT`
+    sessions add a queued rating job (returned) for a worker to run."""
+    sessions = db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
+    ).scalar_one()
+    if sessions <= RATED_GAMES_LIMIT:
+        update_after_completion(db=db, tournament=tournament)
+        return None
+    from bracketry.service.jobs import RATE_JOB, new_job  # jobs run completions
+
+    job = new_job(tournament.id, kind=RATE_JOB)
+    db.add(job)
+    return job
 
 
 def update_after_completion(*, db: Session, tournament: Tournament) -> int:
     """Rate every game of the completed ``tournament``; players whose rating moved."""
-    sessions = db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
-    ).scalar_one()
-    if sessions > RATED_GAMES_LIMIT:
-        return 0
     state = bracket_state.load(db=db, tournament=tournament)
     ids = state.player_ids
     stored = {
