@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.formats
 	$(BIN)/python -m bench.production
 	$(BIN)/python -m bench.monitor
+	$(BIN)/python -m bench.schedule
 
 clean:
 	rm -rf $(VENV) bracketry.db bracketry.db-wal bracketry.db-shm test-artifacts
