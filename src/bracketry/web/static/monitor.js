@@ -1,8 +1,9 @@
 "use strict";
 // The live monitor: a Server-Sent Events stream of snapshots drives every figure on the page;
-// the bracket or rounds, rankings and result form are refetched when results change. The
-// format picks the view: a knockout's bracket, double elimination's brackets one section per
-// side, the groups' knockout above their rounds, and the rounds view for any other format.
+// the bracket or rounds, timetable (timeline.js), rankings and result form are refetched when
+// results change. The format picks the view: a knockout's bracket, double elimination's
+// brackets one section per side, the groups' knockout above their rounds, and the rounds view
+// for any other format.
 (() => {
   const root = document.getElementById("monitor");
   const id = Number(root.dataset.tournamentId);
@@ -16,6 +17,7 @@
   const view = VIEWS[root.dataset.format] || "rounds";
   const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [] };
   const roundsView = RoundsView.create(document.getElementById("rounds-view"), base);
+  const timeline = TimelineView.create(document.getElementById("schedule"), base, (s) => sessionLabel(s));
 
   document.getElementById("bracket-title").textContent = TITLES[view];
   document.getElementById("rounds-title").textContent = view === "groups" ? "Group stage" : "Sessions by round";
@@ -87,7 +89,7 @@
     pending = setTimeout(async () => {
       pending = null;
       // The rounds view opens on the round in play, which the ready sessions tell.
-      await Promise.all([loadReady().then(loadBracket), loadRankings()]);
+      await Promise.all([loadReady().then(loadBracket), loadRankings(), timeline.update(state.snap.matches.total > 0)]);
     }, 150);
   }
 
