@@ -39,6 +39,22 @@ class Settings(BaseSettings):
         20.0, gt=0, description="A job silent this long is taken as lost and run again."
     )
     worker_check_ttl_s: float = Field(10.0, ge=0, description="Cache of the worker check.")
+    jwt_secret: str | None = Field(
+        None, description="Key signing access tokens; generated and stored on first run if unset."
+    )
+    access_token_minutes: int = Field(15, ge=1, le=1440, description="Access token lifetime.")
+    refresh_token_days: int = Field(7, ge=1, le=365, description="Refresh token lifetime.")
+    allow_registration: bool = Field(True, description="Whether players may sign up.")
+    login_attempts: int = Field(
+        10, ge=1, description="Failed logins per name and address per window before 429."
+    )
+    login_window_s: int = Field(300, ge=1, description="The login rate limit's window.")
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed cross-site (none by default)."
+    )
+    max_body_bytes: int = Field(
+        32 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above)."
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
 

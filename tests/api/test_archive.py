@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import math
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -18,6 +20,7 @@ from tests.api.helpers import (
     create_open_tournament,
     generate_now,
     get_tournament,
+    launch_scenario,
 )
 
 FORMATS = [
@@ -262,4 +265,40 @@ def test_bad_venues_and_slots_are_refused_and_nothing_is_written(client: TestCli
         "overlap",
     )
     refused(lambda d: d["venues"][0].update(color="red"), "venues.0.color")
+    assert client.get(f"{API}/tournaments").json()["total"] == before
+
+
+def test_numbers_the_database_cannot_hold_are_refused(client: TestClient) -> None:
+    """Out-of-range integers (a 500 on PostgreSQL, and on SQLite past 2**63) and non-finite
+    floats (which JSON cannot answer with) are refused by field, nothing written."""
+    tournament_id = launch_scenario(client, 8, tournament_format="heats")["tournament_id"]
+    document = export(client, tournament_id)
+    assert document["heat_entries"] and document["rankings"] and document["results"]
+    before = client.get(f"{API}/tournaments").json()["total"]
+
+    def refused(part: str, key: str, value: object, field: str = "") -> None:
+        bad = copy.deepcopy(document)
+        bad[part][0][key] = value
+        body = json.dumps(bad)  # allows NaN and Infinity, as Python's JSON reader does
+        answer = client.post(
+            f"{API}/tournaments/import",
+            content=body,
+            headers={"Content-Type": "application/json"},
+        )
+        assert_error(answer, 422, field=field or f"{part}.0.{key}")
+
+    for part, key in (
+        ("matches", "number"),
+        ("players", "requested_seed"),
+        ("results", "score_a"),
+        ("rankings", "rank"),
+        ("rankings", "wins"),
+        ("rankings", "score_for"),
+    ):
+        refused(part, key, 2**31)
+    for part, key in (("heat_entries", "lane"), ("rankings", "round_reached")):
+        refused(part, key, 2**15)
+    refused("results", "score_b", -1)
+    refused("rankings", "points", math.nan)
+    refused("heat_entries", "attempts", [math.inf], field="heat_entries.0.attempts.0")
     assert client.get(f"{API}/tournaments").json()["total"] == before

@@ -43,6 +43,13 @@ def times_by_lane(heat: dict, base: float = 10.0) -> list[dict]:
         ({"direction": "lower", "heat_size": 4, "advance": 4}, "config.advance", "below"),
         ({"direction": "lower", "heat_size": None, "advance": 1}, "config.advance", "one heat"),
         ({"direction": "lower", "attempts": 11}, "config.attempts", "10"),
+        # lanes are stored as int16: a larger heat used to wrap its lanes around silently
+        ({"direction": "lower", "heat_size": 40_000}, "config.heat_size", "32767"),
+        (
+            {"direction": "lower", "heat_size": None, "max_players": 40_000},
+            "config.heat_size",
+            "at most 32767",
+        ),
     ],
 )
 def test_heats_options_are_validated(

@@ -100,6 +100,7 @@ def test_create_and_read(client: TestClient) -> None:
         "seeding": "rating",
         "seeding_seed": 0,
         "timing": {"match_minutes": 30, "break_minutes": 5, "rest_minutes": 0},
+        "check_in": None,
     }
     assert body["status"] == "DRAFT"
     assert body["enrolled_count"] == 0
@@ -119,6 +120,7 @@ def test_create_and_read(client: TestClient) -> None:
         "seeding": "rating",
         "seeding_seed": 0,
         "timing": {"match_minutes": 30, "break_minutes": 5, "rest_minutes": 0},
+        "check_in": None,
     }
     assert defaults.json()["id"] > body["id"]
 

@@ -21,6 +21,7 @@ from bracketry.engine.bracket import Bracket
 from bracketry.engine.formats.base import FormatError, Progress
 from bracketry.engine.formats.heats import (
     MAX_ATTEMPTS,
+    MAX_HEAT_SIZE,
     MIN_PLAYERS,
     Heats,
     HeatsOptions,
@@ -83,6 +84,9 @@ def options(direction: str = "lower", **kwargs: object) -> HeatsOptions:
         (12, options(heat_size=8, advance=5), "config.advance", "never shrinks"),
         (10, options(aggregate="mean"), "config.aggregate", "'best' or 'sum'"),
         (10, options(direction="up"), "config.direction", "'lower' or 'higher'"),
+        # lanes are int16: one heat of everyone, or heats too large, would wrap around
+        (MAX_HEAT_SIZE + 1, options(heat_size=None), "config.heat_size", "at most 32767"),
+        (40_000, options(heat_size=40_000), "config.heat_size", "would have 40000"),
     ],
 )
 def test_check_refuses(players: int, opts: HeatsOptions, field: str, words: str) -> None:
@@ -102,6 +106,8 @@ def test_check_refuses(players: int, opts: HeatsOptions, field: str, words: str)
         (9, options(heat_size=8, advance=3)),  # heats of 5 and 4: 6 go on to the final
         (1000, options(heat_size=8, advance=4, attempts=10, aggregate="sum")),
         (5, options("higher", heat_size=100, attempts=1)),
+        (MAX_HEAT_SIZE, options(heat_size=None)),
+        (40_000, options(heat_size=MAX_HEAT_SIZE)),
     ],
 )
 def test_check_accepts(players: int, opts: HeatsOptions) -> None:

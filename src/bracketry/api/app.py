@@ -11,24 +11,30 @@ from fastapi.staticfiles import StaticFiles
 
 from bracketry import __version__
 from bracketry.api import (
+    accounts,
     archive,
+    entries,
     errors,
     exports,
+    hardening,
     health,
     imports,
     live,
     metrics,
     ops,
     players,
+    reports,
     schedule,
     sessions,
+    staff,
     tournaments,
     venues,
 )
 from bracketry.api.context import AppContext, WorkerQueue
 from bracketry.jobs.celery_queue import CeleryQueue
 from bracketry.jobs.inprocess import InProcessQueue
-from bracketry.service import auth
+from bracketry.service import auth, tokens
+from bracketry.service.throttle import Throttle
 from bracketry.settings import Settings, get_settings
 from bracketry.store.database import Database
 from bracketry.store.migrate import upgrade
@@ -72,7 +78,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             resumed = in_process.recover()
             if resumed:
                 log.warning("resumed %d unfinished generation job(s): %s", len(resumed), resumed)
-        app.state.context = AppContext(settings, database, queue, stored)
+        with database.write() as db:
+            secret = tokens.ensure_secret(db=db, configured=settings.jwt_secret)
+        logins = Throttle(settings.login_attempts, settings.login_window_s)
+        app.state.context = AppContext(settings, database, queue, stored, secret, logins)
         try:
             yield
         finally:
@@ -87,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    hardening.install(app, settings)
     metrics.install(app)
     app.include_router(health.router)
     for router in (
@@ -100,8 +110,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         players.router,
         venues.router,
         schedule.router,
+        accounts.router,
+        staff.router,
+        reports.router,
+        entries.router,
     ):
-        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, prefix=API_PREFIX, responses=errors.API_ERRORS)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

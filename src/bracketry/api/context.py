@@ -1,11 +1,13 @@
-"""What the running app holds: settings, the database, the job queue, the admin token hash."""
+"""What the running app holds: settings, the database, the job queue, the admin token hash
+and the key that signs access tokens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bracketry.service import jobs
+from bracketry.service.throttle import Throttle
 from bracketry.settings import Settings
 from bracketry.store.database import Database
 
@@ -25,3 +27,5 @@ class AppContext:
     database: Database
     queue: WorkerQueue
     admin_hash: str | None
+    jwt_secret: str = ""
+    logins: Throttle = field(default_factory=lambda: Throttle(10, 300))

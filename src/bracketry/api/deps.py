@@ -1,15 +1,25 @@
-"""FastAPI dependencies: the app context, read / write sessions and the admin check."""
+"""FastAPI dependencies: the app context, read / write sessions, the caller, and each
+route's access rule (which also writes the audit entry of a mutation)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
+from fastapi.params import Depends as DependsParam
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from bracketry.api.context import AppContext
-from bracketry.service.auth import check_admin
+from bracketry.schemas.account import Role
+from bracketry.service import access, audit
+from bracketry.service.access import Principal, Rule
+from bracketry.service.errors import Unauthorized
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+SECRET_FIELDS = frozenset({"password", "refresh_token"})
 
 
 def context(request: Request) -> AppContext:
@@ -32,18 +42,126 @@ def write_db(ctx: Context) -> Iterator[Session]:
         yield db
 
 
-def require_admin(
-    ctx: Context, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
-) -> None:
-    """Refuse the request unless it carries the admin bearer token."""
-    token = None
+def bearer(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header."""
     if authorization and authorization.lower().startswith("bearer "):
-        token = authorization[7:].strip()
-    check_admin(token, ctx.admin_hash)
+        return authorization[7:].strip() or None
+    return None
+
+
+def caller(
+    request: Request,
+    ctx: Context,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Principal | None:
+    """Who is calling (None: nobody signed in). A token that opens nothing is kept as the
+    request's ``auth_error``: every route but a public one answers it with 401."""
+    token = bearer(authorization)
+    if token is None:
+        return None
+    try:
+        with ctx.database.read() as db:
+            return access.identify(db, token, admin_hash=ctx.admin_hash, secret=ctx.jwt_secret)
+    except Unauthorized as error:
+        request.state.auth_error = error
+        return None
+
+
+Caller = Annotated[Principal | None, Depends(caller)]
+
+
+def owner_of(who: Principal | None) -> int | None:
+    """The account a tournament created by ``who`` belongs to (organisers only: an admin's
+    tournaments stay with the admins)."""
+    return who.user_id if who is not None and who.role is Role.ORGANIZER else None
+
+
+def _tournament_id(request: Request) -> int | None:
+    raw = request.path_params.get("tournament_id")
+    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
+
+
+def _params(request: Request) -> dict[str, Any]:
+    return {
+        k: int(v) if isinstance(v, str) and v.isdigit() and len(v) < 12 else v
+        for k, v in request.path_params.items()
+    }
+
+
+def _request_text(body: bytes) -> str | None:
+    """A request body for the log, secrets removed."""
+    if not body:
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body[: audit.MAX_REQUEST_CHARS].decode("utf-8", "replace")
+    if isinstance(data, dict):
+        data = {k: "***" if k in SECRET_FIELDS else v for k, v in data.items()}
+    return json.dumps(data)
+
+
+def allow(rule: Rule, *, audited: bool = True) -> DependsParam:
+    """The dependency of a route open to ``rule``; a mutation that succeeds is audited
+    (who, route, input, and what it touched before and after) before the answer leaves."""
+
+    async def guard(request: Request, ctx: Context, who: Caller) -> AsyncIterator[None]:
+        tournament_id = _tournament_id(request)
+
+        refused = getattr(request.state, "auth_error", None)
+        if refused is not None and rule is not Rule.PUBLIC:
+            raise refused
+
+        def check() -> None:
+            with ctx.database.read() as db:
+                access.check(db, who, rule, tournament_id)
+
+        await run_in_threadpool(check)
+        if request.method in READS or not audited:
+            yield
+            return
+        params = _params(request)
+        body = await request.body()
+
+        def before() -> Any:
+            with ctx.database.read() as db:
+                return audit.snapshot(db, params)
+
+        state = await run_in_threadpool(before)
+        yield
+        target = getattr(request.state, "audit_target", None)
+        route = request.scope.get("route")
+
+        def write() -> None:
+            with ctx.database.write() as db:
+                audit.record(
+                    db,
+                    principal=who,
+                    action=f"{request.method} {getattr(route, 'path', request.url.path)}",
+                    params=params,
+                    target=target,
+                    request=_request_text(body),
+                    before=state,
+                    after=audit.snapshot(db, params, target),
+                    status_code=getattr(route, "status_code", None) or 200,
+                )
+
+        await run_in_threadpool(write)
+
+    guard.rule = rule  # type: ignore[attr-defined]
+    return Depends(guard, scope="function")
 
 
 # scope="function": the transaction ends (commits) before the answer is sent, so a client
 # that got its 2xx always reads what it wrote.
 ReadDb = Annotated[Session, Depends(read_db, scope="function")]
 WriteDb = Annotated[Session, Depends(write_db, scope="function")]
-Admin = Depends(require_admin)
+Public = allow(Rule.PUBLIC)
+SignIn = allow(Rule.PUBLIC, audited=False)
+"""Open to anyone and never logged: its input is a password or a token."""
+Signed = allow(Rule.USER)
+PlayerOnly = allow(Rule.PLAYER)
+Organizer = allow(Rule.ORGANIZER)
+Owner = allow(Rule.OWNER)
+RefereeRule = allow(Rule.REFEREE)
+Admin = allow(Rule.ADMIN)

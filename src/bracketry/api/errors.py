@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.exceptions import HTTPException
 
 from bracketry.schemas.enrollment import ENROLLMENT_TAGS
+from bracketry.schemas.errors import ErrorRead, ValidationErrorRead
 from bracketry.schemas.formats import FORMAT_NAMES
-from bracketry.service.errors import ServiceError, Unauthorized
+from bracketry.service.errors import ServiceError, TooMany, Unauthorized
 
 log = logging.getLogger(__name__)
 
 SKIPPED_LOCATION_PARTS = frozenset({"body", "query", "path", "header"}) | ENROLLMENT_TAGS
+
+API_ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorRead, "description": "No valid token, where one is needed."},
+    403: {"model": ErrorRead, "description": "The caller may not do this."},
+    404: {"model": ErrorRead, "description": "Something the request names does not exist."},
+    409: {"model": ErrorRead, "description": "The current state does not allow it."},
+    422: {"model": ValidationErrorRead, "description": "The request is invalid."},
+    503: {"model": ErrorRead, "description": "The database or the job broker is unreachable."},
+}
+"""The refusals any API route may answer with, documented on every route of the API."""
 
 
 def _field(location: tuple[object, ...]) -> str:
@@ -39,6 +52,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(_request: Request, error: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthorized) else None
+        if isinstance(error, TooMany):
+            headers = {"Retry-After": str(error.retry_after)}
         return JSONResponse(
             {"detail": error.message, "field": error.field},
             status_code=error.status_code,
@@ -60,16 +75,40 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
-        problems = [
-            {"field": _field(tuple(e["loc"])), "message": e["msg"], "type": e["type"]}
-            for e in error.errors()
-        ]
-        first = problems[0] if problems else {"field": "body", "message": "invalid request"}
+        return _invalid([_problem(e) for e in error.errors()])
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code == 400 and error.__cause__ is not None:
+            # FastAPI could not read the body at all (not UTF-8, say): as invalid as bad JSON.
+            unreadable = "could not be read: send UTF-8 JSON"
+            return _invalid([{"field": "body", "message": unreadable, "type": "body_unreadable"}])
+        # Unknown paths and methods: the same {detail, field} shape as every other refusal.
         return JSONResponse(
-            {
-                "detail": f"{first['field']}: {first['message']}",
-                "field": first["field"],
-                "errors": problems,
-            },
-            status_code=422,
+            {"detail": str(error.detail), "field": None},
+            status_code=error.status_code,
+            headers=error.headers,
         )
+
+
+def _problem(error: Any) -> dict[str, str]:
+    """One problem of an invalid request, naming its field."""
+    if error["type"] == "json_invalid":  # located at ("body", <offset of the fault>)
+        reason = error.get("ctx", {}).get("error", "cannot be decoded")
+        offset = error["loc"][-1]
+        message = f"not valid JSON: {reason} (at character {offset})"
+        return {"field": "body", "message": message, "type": error["type"]}
+    return {"field": _field(tuple(error["loc"])), "message": error["msg"], "type": error["type"]}
+
+
+def _invalid(problems: list[dict[str, str]]) -> JSONResponse:
+    """The 422 answer of an invalid request: the first problem, then all of them."""
+    first = problems[0] if problems else {"field": "body", "message": "invalid request"}
+    return JSONResponse(
+        {
+            "detail": f"{first['field']}: {first['message']}",
+            "field": first["field"],
+            "errors": problems,
+        },
+        status_code=422,
+    )

@@ -19,7 +19,11 @@ def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", response_model=None)
+@router.get(
+    "/ready",
+    response_model=None,
+    responses={503: {"description": "Not ready: the same report, naming what is missing."}},
+)
 def ready(ctx: Context) -> dict[str, Any] | JSONResponse:
     """The database answers, the broker is reachable and at least one worker is up.
 

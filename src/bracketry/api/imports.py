@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
-from bracketry.api.deps import Admin, WriteDb
+from bracketry.api.deps import Owner, WriteDb
 from bracketry.api.params import TournamentId
 from bracketry.schemas.enrollment import EnrollmentOutcome
+from bracketry.schemas.errors import ErrorRead, ValidationErrorRead
 from bracketry.schemas.imports import MAX_BYTES, ImportRejection
 from bracketry.service import imports
 from bracketry.service.errors import ServiceError
@@ -61,10 +62,17 @@ REQUEST_BODY = {
 
 @router.post(
     "/{tournament_id}/enrollments/import",
+    dependencies=[Owner],
     status_code=status.HTTP_201_CREATED,
-    dependencies=[Admin],
     response_model=EnrollmentOutcome,
-    responses={422: {"model": ImportRejection}},
+    responses={
+        413: {"model": ErrorRead, "description": "The file is over the size limit."},
+        415: {"model": ErrorRead, "description": "The body is not declared as UTF-8 CSV."},
+        422: {
+            "model": ImportRejection | ValidationErrorRead,
+            "description": "Bad rows (every one listed, nothing written) or an invalid request.",
+        },
+    },
     openapi_extra=REQUEST_BODY,
 )
 def import_enrollments(

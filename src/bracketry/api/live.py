@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from bracketry.api.context import AppContext
-from bracketry.api.deps import Context, ReadDb
+from bracketry.api.deps import Context, Public, ReadDb
 from bracketry.api.params import TournamentId
 from bracketry.schemas.monitor import MonitorSnapshot
 from bracketry.service import monitor, tournaments
@@ -22,8 +22,38 @@ POLL_S = 0.25
 KEEP_ALIVE_S = 15.0
 MAX_STREAM_S = 600.0
 
+EVENT_STREAM = {
+    "description": "Server-Sent Events: `snapshot` (a MonitorSnapshot as JSON) on each change, "
+    "`end` once the tournament is over.",
+    "content": {
+        "text/event-stream": {
+            "schema": {  # one event
+                "anyOf": [
+                    {
+                        "type": "object",
+                        "required": ["event", "data"],
+                        "properties": {
+                            "event": {"const": "snapshot"},
+                            "data": {
+                                "type": "string",
+                                "contentMediaType": "application/json",
+                                "contentSchema": {"$ref": "#/components/schemas/MonitorSnapshot"},
+                            },
+                        },
+                    },
+                    {
+                        "type": "object",
+                        "required": ["event"],
+                        "properties": {"event": {"const": "end"}, "data": {"type": "string"}},
+                    },
+                ]
+            }
+        }
+    },
+}
 
-@router.get("/monitor")
+
+@router.get("/monitor", dependencies=[Public])
 def snapshot(tournament_id: TournamentId, db: ReadDb) -> MonitorSnapshot:
     """Status, progress, the latest job and the actions allowed now."""
     return monitor.snapshot(db=db, tournament_id=tournament_id)
@@ -52,7 +82,12 @@ async def _stream(request: Request, ctx: AppContext, tournament_id: int) -> Asyn
         await asyncio.sleep(POLL_S)
 
 
-@router.get("/events")
+@router.get(
+    "/events",
+    dependencies=[Public],
+    response_class=StreamingResponse,
+    responses={200: EVENT_STREAM},
+)
 def events(
     tournament_id: TournamentId, request: Request, ctx: Context, db: ReadDb
 ) -> StreamingResponse:

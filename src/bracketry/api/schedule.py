@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from bracketry.api.deps import Admin, ReadDb, WriteDb
+from bracketry.api.deps import Owner, Public, ReadDb, RefereeRule, WriteDb
 from bracketry.api.params import MAX_ID, Offset, SessionId, TournamentId, limit_param
 from bracketry.schemas.schedule import Overrun, Rescheduled, SchedulePage
 from bracketry.schemas.venue import MAX_FIELDS
@@ -28,7 +28,7 @@ def _aware(name: str, value: datetime | None) -> datetime | None:
     return value
 
 
-@router.get("/schedule")
+@router.get("/schedule", dependencies=[Public])
 def get_schedule(
     tournament_id: TournamentId,
     db: ReadDb,
@@ -54,7 +54,7 @@ def get_schedule(
     )
 
 
-@router.post("/schedule", dependencies=[Admin])
+@router.post("/schedule", dependencies=[Owner])
 def replan(tournament_id: TournamentId, db: WriteDb) -> Rescheduled:
     """Plan again every session not decided and not under way, from now."""
     return venues.replan_by_id(db=db, tournament_id=tournament_id)
@@ -62,6 +62,7 @@ def replan(tournament_id: TournamentId, db: WriteDb) -> Rescheduled:
 
 @router.get(
     "/schedule.ics",
+    dependencies=[Public],
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar feed."}},
 )
@@ -75,6 +76,7 @@ def tournament_calendar(
 
 @router.get(
     "/players/{player_id}/schedule.ics",
+    dependencies=[Public],
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}, "description": "iCalendar feed."}},
 )
@@ -88,7 +90,7 @@ def player_calendar(
     return Response(body, media_type=CALENDAR)
 
 
-@router.post("/sessions/{session_id}/overrun", dependencies=[Admin])
+@router.post("/sessions/{session_id}/overrun", dependencies=[RefereeRule])
 def report_overrun(
     tournament_id: TournamentId, session_id: SessionId, overrun: Overrun, db: WriteDb
 ) -> Rescheduled:

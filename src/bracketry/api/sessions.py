@@ -6,8 +6,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from bracketry.api.deps import Admin, ReadDb, WriteDb
-from bracketry.api.params import MAX_ID, Offset, SessionId, TournamentId, limit_param
+from bracketry.api.deps import Owner, Public, ReadDb, RefereeRule, WriteDb
+from bracketry.api.params import (
+    MAX_ID,
+    Offset,
+    RoundFilter,
+    SessionId,
+    TournamentId,
+    limit_param,
+)
 from bracketry.engine.model import MatchStatus
 from bracketry.schemas.session import (
     CorrectionOutcome,
@@ -22,13 +29,13 @@ from bracketry.service import corrections, heat_results, results, sessions
 router = APIRouter(prefix="/tournaments/{tournament_id}/sessions", tags=["sessions"])
 
 
-@router.get("")
+@router.get("", dependencies=[Public])
 def list_sessions(
     tournament_id: TournamentId,
     db: ReadDb,
     offset: Offset = 0,
     limit: int = limit_param(1000, 10_000),  # type: ignore[assignment]
-    round_: Annotated[int | None, Query(alias="round", ge=1, le=MAX_ID)] = None,
+    round_: RoundFilter = None,
     status: MatchStatus | None = None,
     player_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> SessionPage:
@@ -44,13 +51,13 @@ def list_sessions(
     )
 
 
-@router.get("/{session_id}")
+@router.get("/{session_id}", dependencies=[Public])
 def get_session(tournament_id: TournamentId, session_id: SessionId, db: ReadDb) -> SessionRead:
     """One session."""
     return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
 
 
-@router.post("/{session_id}/result", dependencies=[Admin])
+@router.post("/{session_id}/result", dependencies=[RefereeRule])
 def record_result(
     tournament_id: TournamentId, session_id: SessionId, result_in: ResultCreate, db: WriteDb
 ) -> SessionRead:
@@ -60,7 +67,7 @@ def record_result(
     )
 
 
-@router.put("/{session_id}/result", dependencies=[Admin])
+@router.put("/{session_id}/result", dependencies=[Owner])
 def correct_result(
     tournament_id: TournamentId, session_id: SessionId, result_in: ResultCorrection, db: WriteDb
 ) -> CorrectionOutcome:
@@ -71,7 +78,7 @@ def correct_result(
     )
 
 
-@router.post("/{session_id}/heat-result", dependencies=[Admin])
+@router.post("/{session_id}/heat-result", dependencies=[RefereeRule])
 def record_heat_result(
     tournament_id: TournamentId, session_id: SessionId, heat_in: HeatResultCreate, db: WriteDb
 ) -> SessionRead:
@@ -81,7 +88,7 @@ def record_heat_result(
     )
 
 
-@router.put("/{session_id}/heat-result", dependencies=[Admin])
+@router.put("/{session_id}/heat-result", dependencies=[Owner])
 def correct_heat_result(
     tournament_id: TournamentId, session_id: SessionId, heat_in: HeatResultCreate, db: WriteDb
 ) -> SessionRead:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 
-from bracketry.api.deps import Admin, Context, ReadDb, WriteDb
+from bracketry.api.deps import Caller, Context, Organizer, Owner, Public, ReadDb, WriteDb, owner_of
 from bracketry.api.params import Offset, TaskId, TournamentId, limit_param
 from bracketry.schemas.enrollment import (
     MAX_BATCH,
@@ -31,14 +31,18 @@ from bracketry.service import enrollments, jobs, rankings, simulation, tournamen
 router = APIRouter(prefix="/tournaments", tags=["tournaments"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Admin])
-def create_tournament(tournament_in: TournamentCreate, db: WriteDb) -> TournamentRead:
-    """Create a tournament in DRAFT."""
-    tournament = tournaments.create(db=db, tournament_in=tournament_in)
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Organizer])
+def create_tournament(
+    tournament_in: TournamentCreate, db: WriteDb, who: Caller, request: Request
+) -> TournamentRead:
+    """Create a tournament in DRAFT; an organiser who creates one runs it."""
+    tournament = tournaments.create(db=db, tournament_in=tournament_in, owner_id=owner_of(who))
+    db.flush()
+    request.state.audit_target = ("tournament", tournament.id)
     return tournaments.read(db=db, tournament=tournament)
 
 
-@router.get("")
+@router.get("", dependencies=[Public])
 def list_tournaments(
     db: ReadDb,
     offset: Offset = 0,
@@ -49,14 +53,14 @@ def list_tournaments(
     return tournaments.list_page(db=db, limit=limit, offset=offset, status=status_)
 
 
-@router.get("/{tournament_id}")
+@router.get("/{tournament_id}", dependencies=[Public])
 def get_tournament(tournament_id: TournamentId, db: ReadDb) -> TournamentRead:
     """One tournament with match counts by status."""
     tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
     return tournaments.read(db=db, tournament=tournament)
 
 
-@router.post("/{tournament_id}/status", dependencies=[Admin])
+@router.post("/{tournament_id}/status", dependencies=[Owner])
 def change_status(
     tournament_id: TournamentId, change: StatusChangeIn, db: WriteDb
 ) -> TournamentRead:
@@ -65,13 +69,13 @@ def change_status(
     return tournaments.read(db=db, tournament=tournament)
 
 
-@router.get("/{tournament_id}/history")
+@router.get("/{tournament_id}/history", dependencies=[Public])
 def status_history(tournament_id: TournamentId, db: ReadDb) -> list[StatusChangeRead]:
     """Every lifecycle transition, oldest first."""
     return tournaments.history(db=db, tournament_id=tournament_id)
 
 
-@router.post("/{tournament_id}/enrollments", status_code=201, dependencies=[Admin])
+@router.post("/{tournament_id}/enrollments", status_code=201, dependencies=[Owner])
 def enroll(
     tournament_id: TournamentId,
     body: Annotated[EnrollmentRequest, Body()],
@@ -82,7 +86,7 @@ def enroll(
     return enrollments.enroll(db=db, tournament_id=tournament_id, entries=entries)
 
 
-@router.get("/{tournament_id}/enrollments")
+@router.get("/{tournament_id}/enrollments", dependencies=[Public])
 def list_enrollments(
     tournament_id: TournamentId,
     db: ReadDb,
@@ -93,7 +97,7 @@ def list_enrollments(
     return enrollments.list_page(db=db, tournament_id=tournament_id, limit=limit, offset=offset)
 
 
-@router.post("/{tournament_id}/generate-sessions", dependencies=[Admin])
+@router.post("/{tournament_id}/generate-sessions", dependencies=[Owner])
 def generate_sessions(
     tournament_id: TournamentId,
     ctx: Context,
@@ -113,13 +117,13 @@ def generate_sessions(
     return accepted
 
 
-@router.get("/{tournament_id}/generation-status/{task_id}")
+@router.get("/{tournament_id}/generation-status/{task_id}", dependencies=[Public])
 def generation_status(tournament_id: TournamentId, task_id: TaskId, db: ReadDb) -> GenerationStatus:
     """Where a generation job is, with its separate timing windows and peak memory."""
     return jobs.status(db=db, tournament_id=tournament_id, task_id=task_id)
 
 
-@router.post("/{tournament_id}/simulate-results", dependencies=[Admin])
+@router.post("/{tournament_id}/simulate-results", dependencies=[Owner])
 def simulate_results(
     tournament_id: TournamentId,
     db: WriteDb,
@@ -130,13 +134,13 @@ def simulate_results(
     return simulation.simulate(db=db, tournament_id=tournament_id, seed=seed)
 
 
-@router.post("/{tournament_id}/calculate-rankings", dependencies=[Admin])
+@router.post("/{tournament_id}/calculate-rankings", dependencies=[Owner])
 def calculate_rankings(tournament_id: TournamentId, db: WriteDb) -> RankingOutcome:
     """Compute and store the rankings from the bracket as it stands."""
     return rankings.calculate(db=db, tournament_id=tournament_id)
 
 
-@router.get("/{tournament_id}/rankings")
+@router.get("/{tournament_id}/rankings", dependencies=[Public])
 def list_rankings(
     tournament_id: TournamentId,
     db: ReadDb,
@@ -147,7 +151,7 @@ def list_rankings(
     return rankings.list_page(db=db, tournament_id=tournament_id, limit=limit, offset=offset)
 
 
-@router.post("/{tournament_id}/complete", dependencies=[Admin])
+@router.post("/{tournament_id}/complete", dependencies=[Owner])
 def complete(tournament_id: TournamentId, ctx: Context) -> TournamentRead:
     """Mark the tournament COMPLETED (409 saying what is missing otherwise) and rate its
     players; above 250,000 sessions the rating runs as a background job (kind ``rate``)."""

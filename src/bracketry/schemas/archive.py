@@ -7,16 +7,22 @@ their position in the document, so the document does not depend on database ids.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from bracketry.schemas.enrollment import MAX_ID
+from bracketry.schemas.session import MAX_SCORE
 from bracketry.schemas.status import Status
-from bracketry.schemas.venue import VenueIn
+from bracketry.schemas.venue import MAX_FIELDS, VenueIn
 
 DOCUMENT_VERSION = 1
 MAX_ITEMS = 5_000_000
 NOBODY = -1
 """An advancement's ``player`` for "nobody goes on" (after a double forfeit)."""
+MAX_SMALL = 2**15 - 1
+"""Stages, rounds, lanes and slots are stored as small integers, counts and ids as integers
+(``MAX_ID``): larger values are refused here rather than by the database."""
 
 
 class _Strict(BaseModel):
@@ -48,14 +54,14 @@ class PlayerPart(_Strict):
     club: str | None = Field(None, max_length=200)
     external_id: str | None = Field(None, max_length=100)
     entry_rating: float | None = Field(None, allow_inf_nan=False)
-    requested_seed: int | None = Field(None, ge=1)
+    requested_seed: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class MatchPart(_Strict):
-    stage: int = Field(ge=1, le=32_767)
+    stage: int = Field(ge=1, le=MAX_SMALL)
     side: str = Field(max_length=16)
-    round: int = Field(ge=1, le=32_767)
-    number: int = Field(ge=1)
+    round: int = Field(ge=1, le=MAX_SMALL)
+    number: int = Field(ge=1, le=MAX_ID)
     a: int | None = Field(None, ge=0)
     b: int | None = Field(None, ge=0)
     winner_to: int | None = Field(None, ge=0)
@@ -75,31 +81,31 @@ class ResultPart(_Strict):
     match: int = Field(ge=0)
     outcome: str = Field(max_length=16)
     winner_slot: int | None = Field(None, ge=0, le=1)
-    score_a: int | None
-    score_b: int | None
+    score_a: int | None = Field(ge=0, le=MAX_SCORE)
+    score_b: int | None = Field(ge=0, le=MAX_SCORE)
     source: str = Field(max_length=16)
     recorded_at: datetime
 
 
 class HeatEntryPart(_Strict):
     match: int = Field(ge=0)
-    lane: int = Field(ge=1)
+    lane: int = Field(ge=1, le=MAX_SMALL)
     player: int = Field(ge=0)
     value: float | None = Field(None, allow_inf_nan=False)
-    attempts: list[float] | None
+    attempts: list[Annotated[float, Field(allow_inf_nan=False)]] | None
 
 
 class RankingPart(_Strict):
     player: int = Field(ge=0)
-    rank: int
-    round_reached: int
-    wins: int
-    losses: int
-    score_for: int
-    score_against: int
-    points: float
-    draws: int
-    metrics: dict[str, float | None] | None
+    rank: int = Field(ge=1, le=MAX_ID)
+    round_reached: int = Field(ge=0, le=MAX_SMALL)
+    wins: int = Field(ge=0, le=MAX_ID)
+    losses: int = Field(ge=0, le=MAX_ID)
+    score_for: int = Field(ge=0, le=MAX_ID)
+    score_against: int = Field(ge=0, le=MAX_ID)
+    points: float = Field(allow_inf_nan=False)
+    draws: int = Field(ge=0, le=MAX_ID)
+    metrics: dict[str, Annotated[float, Field(allow_inf_nan=False)] | None] | None
 
 
 class VenuePart(VenueIn):
@@ -112,7 +118,7 @@ class SlotPart(_Strict):
 
     match: int = Field(ge=0)
     venue: int = Field(ge=0)
-    field: int = Field(ge=1)
+    field: int = Field(ge=1, le=MAX_FIELDS)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
 

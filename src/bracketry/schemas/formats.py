@@ -10,17 +10,21 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
+    GetJsonSchemaHandler,
     Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
-from bracketry.engine.formats import round_robin, swiss
+from bracketry.engine.formats import heats, round_robin, swiss
 from bracketry.engine.tiebreaks import TIEBREAKS
 
 MAX_PLAYERS_LIMIT = 2_000_000
@@ -48,6 +52,22 @@ class TimingConfig(BaseModel):
     )
 
 
+class CheckInConfig(BaseModel):
+    """When enrolled (and waiting) players confirm they are there; at generation, players
+    who did not are dropped and waiting players who did take their places in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> CheckInConfig:
+        if self.closes_at <= self.opens_at:
+            raise ValueError("closes_at must be after opens_at")
+        return self
+
+
 class CommonConfig(BaseModel):
     """Options every format has: capacity and how seeds are given."""
 
@@ -67,6 +87,9 @@ class CommonConfig(BaseModel):
     seeding_seed: int = Field(0, ge=0, le=2**63 - 1, description="Seed of random seeding.")
     timing: TimingConfig = Field(
         default_factory=TimingConfig, description="Match length, field break and player rest."
+    )
+    check_in: CheckInConfig | None = Field(
+        None, description="A check-in window; none: every enrolled player plays."
     )
 
 
@@ -241,13 +264,27 @@ class HeatsConfig(CommonConfig):
         description="Which results are better: lower (times) or higher (scores, distances)."
     )
     heat_size: int | None = Field(
-        8, ge=2, le=MAX_PLAYERS_LIMIT, description="Players per heat; null: one heat for all."
+        8,
+        ge=heats.MIN_HEAT_SIZE,
+        le=heats.MAX_HEAT_SIZE,
+        description="Players per heat; null: one heat for all.",
     )
     attempts: int = Field(1, ge=1, le=MAX_ATTEMPTS, description="Attempts per player per heat.")
     aggregate: Literal["best", "sum"] = Field("best", description="How attempts combine.")
     advance: int = Field(
         0, ge=0, description="Top players of each heat going to the next round; 0: one round."
     )
+
+    @field_validator("heat_size")
+    @classmethod
+    def _one_heat_fits(cls, size: int | None, info: ValidationInfo) -> int | None:
+        capacity = info.data.get("max_players")
+        if size is None and capacity is not None and capacity > heats.MAX_HEAT_SIZE:
+            raise ValueError(
+                f"one heat for all holds at most {heats.MAX_HEAT_SIZE} players, "
+                f"max_players={capacity} could not race: give a heat_size"
+            )
+        return size
 
     @field_validator("advance")
     @classmethod
@@ -258,6 +295,20 @@ class HeatsConfig(CommonConfig):
         if size is not None and advance >= size:
             raise ValueError(f"advance={advance} must be below heat_size={size}")
         return advance
+
+
+class WithAnyOf:
+    """Document a union as ``anyOf``: a config is read as the format its tournament's
+    ``format`` names, so one config (a knockout's defaults are also valid options of a groups
+    tournament) may fit several formats, which ``oneOf`` would forbid."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        if "oneOf" in schema:
+            schema["anyOf"] = schema.pop("oneOf")
+        return schema
 
 
 def _format_of(value: object) -> str:
@@ -274,6 +325,7 @@ FormatConfig = Annotated[
     | Annotated[GroupsConfig, Tag("groups")]
     | Annotated[HeatsConfig, Tag("heats")],
     Discriminator(_format_of),
+    WithAnyOf(),
 ]
 """The options of any format, told apart by their ``format``."""
 

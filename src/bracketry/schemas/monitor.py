@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, Field
 
 from bracketry.schemas.job import GenerationStatus
@@ -36,5 +38,10 @@ class MonitorSnapshot(BaseModel):
     rankings_count: int
     job: GenerationStatus | None
     actions: list[str]
+    reports_open: int = Field(0, description="Players' reports pending or disputed.")
+    reports_changed_at: datetime | None = Field(None, description="Latest report change.")
+    timetable_key: str = Field(
+        "", description="Changes whenever the timetable does (slots, re-plans, overruns)."
+    )
     final: bool
     """Nothing more will change: the tournament is over and no job is under way."""

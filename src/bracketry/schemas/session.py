@@ -63,6 +63,41 @@ class SessionRead(BaseModel):
     winner_to: LinkRead | None
     loser_to: LinkRead | None
     entries: list[HeatEntryRead] | None = None
+    report: ReportRead | None = Field(
+        None, description="A result a player reported for this session, and its state."
+    )
+
+
+class ReportRead(BaseModel):
+    """A player's report of their own match: pending the opponent, confirmed (applied),
+    disputed (for the organiser), or resolved (recorded by the organiser or a referee)."""
+
+    session_id: int
+    state: Literal["pending", "confirmed", "disputed", "resolved"]
+    reporter_id: int
+    outcome: str
+    winner_id: int | None
+    score_a: int | None
+    score_b: int | None
+    reason: str | None
+    reported_at: datetime
+    updated_at: datetime
+
+
+class DisputeIn(BaseModel):
+    """Why the opponent's report is wrong."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ReportPage(BaseModel):
+    """One page of players' reports, oldest first."""
+
+    items: list[ReportRead]
+    total: int
+    next_offset: int | None
 
 
 class SessionPage(BaseModel):

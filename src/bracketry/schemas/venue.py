@@ -4,12 +4,34 @@ from __future__ import annotations
 
 from datetime import date, time
 from itertools import pairwise
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 MAX_FIELDS = 1000
 MAX_OPENINGS = 1000
+
+LocalTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$",
+            "examples": ["09:30"],
+            "description": "A local time in whole minutes, without a zone.",
+        }
+    ),
+]
+"""A wall-clock time of day; documented as such, since JSON Schema's ``time`` format needs a
+UTC offset, which a venue's opening hours never have."""
 
 
 class Opening(BaseModel):
@@ -18,8 +40,8 @@ class Opening(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     date: date
-    opens: time
-    closes: time
+    opens: LocalTime
+    closes: LocalTime
 
     @field_validator("opens", "closes")
     @classmethod

@@ -56,7 +56,7 @@ from bracketry.store.models import (
 )
 
 SIDES = frozenset(side.value for side in Side)
-SOURCES = ("manual", "simulation", "bye", "walkover")
+SOURCES = ("manual", "simulation", "bye", "walkover", "players")
 
 
 def export_document(*, db: Session, tournament_id: int) -> TournamentDocument:

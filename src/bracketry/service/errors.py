@@ -38,6 +38,22 @@ class Unauthorized(ServiceError):
     status_code = 401
 
 
+class Forbidden(ServiceError):
+    """The caller is known but may not do this."""
+
+    status_code = 403
+
+
+class TooMany(ServiceError):
+    """The caller tried too often; ``retry_after`` seconds until the next try is heard."""
+
+    status_code = 429
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
 class Unavailable(ServiceError):
     """A service the request needs (the job broker) cannot be reached right now."""
 

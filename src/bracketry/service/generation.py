@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from bracketry.engine.formats.base import Progress
-from bracketry.service import scheduling
+from bracketry.service import entries, scheduling
 from bracketry.service.bracket_state import BracketState, write_matches
 from bracketry.service.enrollments import check_manual_seeds, seeded_entries
 from bracketry.service.errors import Conflict
@@ -37,6 +37,7 @@ def check_can_generate(*, db: Session, tournament: Tournament) -> None:
     """Raise :class:`Conflict` unless sessions can be generated now."""
     refuse_if_generated(tournament)
     require_status(tournament, Status.ENROLLMENT_CLOSED, action="generate sessions")
+    entries.refuse_open_check_in(tournament)
     check_players(format_of(tournament), tournament.enrolled_count)
     check_manual_seeds(db=db, tournament=tournament)
 
@@ -47,6 +48,8 @@ def generate_sessions(*, db: Session, tournament: Tournament, clock: Stopwatch) 
     ``clock`` receives the separate ``engine`` and ``db_write`` windows.
     """
     check_can_generate(db=db, tournament=tournament)
+    if entries.settle_check_in(db, tournament):
+        check_players(format_of(tournament), tournament.enrolled_count)
     fmt = format_of(tournament)
     player_ids, ratings, seeds = seeded_entries(db=db, tournament=tournament)
     with clock.window("engine"):

@@ -20,7 +20,7 @@ from bracketry.service import jobs, tournaments
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import FINAL, Status
-from bracketry.store.models import Match, Ranking
+from bracketry.store.models import Match, MatchSlot, Ranking, Report
 
 
 def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
@@ -59,6 +59,17 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         actions.append("calculate-rankings")
         if tournaments.completion_blocker(db=db, tournament=tournament) is None:
             actions.append("complete")
+    open_reports, reports_changed = db.execute(
+        select(
+            func.count().filter(Report.state.in_(("pending", "disputed"))),
+            func.max(Report.updated_at),
+        ).where(Report.tournament_id == tournament_id)
+    ).one()
+    slots, first_start, last_end = db.execute(
+        select(func.count(), func.min(MatchSlot.starts_at), func.max(MatchSlot.ends_at)).where(
+            MatchSlot.tournament_id == tournament_id
+        )
+    ).one()
     return MonitorSnapshot(
         tournament_id=tournament.id,
         name=tournament.name,
@@ -73,5 +84,8 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         rankings_count=rankings,
         job=job,
         actions=actions,
+        reports_open=open_reports or 0,
+        reports_changed_at=reports_changed,
+        timetable_key=f"{slots}/{first_start}/{last_end}" if slots else "",
         final=status in FINAL and not busy,
     )

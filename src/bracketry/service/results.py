@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bracketry.engine.bracket import Moves, advance
@@ -16,13 +16,20 @@ from bracketry.service.bracket_state import write_moves, write_results
 from bracketry.service.errors import Conflict, Invalid
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
-from bracketry.store.models import NOBODY_ID, Advancement, Match, Result, Tournament
+from bracketry.store.models import NOBODY_ID, Advancement, Match, Report, Result, Tournament
+from bracketry.store.types import utcnow
 
 
 def record(
-    *, db: Session, tournament_id: int, session_id: int, result_in: ResultCreate
+    *,
+    db: Session,
+    tournament_id: int,
+    session_id: int,
+    result_in: ResultCreate,
+    source: str = "manual",
 ) -> SessionRead:
-    """Record ``result_in`` for a ready session and advance its players, atomically."""
+    """Record ``result_in`` for a ready session and advance its players, atomically; a
+    players' report still open on it is thereby resolved."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="record results")
     fmt = formats.format_of(tournament)
@@ -35,8 +42,20 @@ def record(
         )
     outcome, won = judged(match, result_in, fmt=fmt)
     apply(
-        db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
+        db,
+        tournament_id=tournament_id,
+        match=match,
+        outcome=outcome,
+        won=won,
+        result_in=result_in,
+        source=source,
     )
+    if match.report is not None and match.report.state in ("pending", "disputed"):
+        db.execute(
+            update(Report)
+            .where(Report.match_id == session_id)
+            .values(state="resolved", updated_at=utcnow())
+        )
     follow_up(db, tournament=tournament, fmt=fmt, walkovers=walkover_due(db, match, outcome))
     db.flush()
     return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
@@ -101,6 +120,7 @@ def apply(
     outcome: Outcome,
     won: int,
     result_in: ResultCreate,
+    source: str = "manual",
 ) -> None:
     """Write the result row of ``match`` and, for a winner, its players' moves."""
     conn = db.connection()
@@ -112,7 +132,7 @@ def apply(
         winner_slot=np.array([won]),
         score_a=np.array([result_in.score_a]),
         score_b=np.array([result_in.score_b]),
-        source="manual",
+        source=source,
     )
     if won != NO_WINNER and match.participants is not None:
         players = np.array([p.player_id for p in match.participants if p is not None])

@@ -19,6 +19,7 @@ from bracketry.schemas.session import (
     HeatEntryRead,
     LinkRead,
     ParticipantRead,
+    ReportRead,
     ResultRead,
     SessionPage,
     SessionRead,
@@ -31,6 +32,7 @@ from bracketry.store.models import (
     HeatEntry,
     Match,
     Player,
+    Report,
     Result,
     Tournament,
 )
@@ -159,7 +161,7 @@ def list_page(
         filters.append(status_expr == status.value)
     total = db.execute(joined(select(func.count())).where(*filters)).scalar_one()
     rows = db.execute(view_query().where(*filters).order_by(Match.id).limit(limit).offset(offset))
-    items = with_heat_entries(db, [to_read(row) for row in rows])
+    items = with_reports(db, with_heat_entries(db, [to_read(row) for row in rows]))
     next_offset = offset + len(items) if offset + len(items) < total else None
     return SessionPage(items=items, total=total, next_offset=next_offset)
 
@@ -173,7 +175,7 @@ def get_or_raise(*, db: Session, tournament_id: int, session_id: int) -> Session
         raise NotFound(
             f"session {session_id} does not exist in tournament {tournament_id}", field="session_id"
         )
-    return with_heat_entries(db, [to_read(row)])[0]
+    return with_reports(db, with_heat_entries(db, [to_read(row)]))[0]
 
 
 def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead]:
@@ -217,6 +219,36 @@ def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead
         participants = [ParticipantRead(player_id=e.player_id, name=e.name) for e in heat]
         out.append(item.model_copy(update={"entries": heat, "participants": participants}))
     return out
+
+
+def report_view(row: Report) -> ReportRead:
+    """The client view of a players' report."""
+    return ReportRead(
+        session_id=row.match_id,
+        state=row.state,  # type: ignore[arg-type]
+        reporter_id=row.reporter_id,
+        outcome=row.outcome,
+        winner_id=row.winner_id,
+        score_a=row.score_a,
+        score_b=row.score_b,
+        reason=row.reason,
+        reported_at=row.reported_at,
+        updated_at=row.updated_at,
+    )
+
+
+def with_reports(db: Session, items: list[SessionRead]) -> list[SessionRead]:
+    """``items`` with the players' report of each session that has one."""
+    if not items:
+        return items
+    rows = db.scalars(select(Report).where(Report.match_id.in_([i.id for i in items]))).all()
+    if not rows:
+        return items
+    by_match = {r.match_id: report_view(r) for r in rows}
+    return [
+        item.model_copy(update={"report": by_match[item.id]}) if item.id in by_match else item
+        for item in items
+    ]
 
 
 def match_counts(*, db: Session, tournament_id: int) -> MatchCounts:

@@ -20,17 +20,20 @@ from bracketry.store.models import Match, Result, StatusChange, Tournament
 from bracketry.store.types import utcnow
 
 
-def create(*, db: Session, tournament_in: TournamentCreate) -> Tournament:
-    """A new tournament in DRAFT."""
+def create(
+    *, db: Session, tournament_in: TournamentCreate, owner_id: int | None = None
+) -> Tournament:
+    """A new tournament in DRAFT, run by the organiser ``owner_id`` (None: admins only)."""
     now = utcnow()
     tournament = Tournament(
         name=tournament_in.name,
         format=tournament_in.format,
-        config=tournament_in.config.model_dump(),
+        config=tournament_in.config.model_dump(mode="json"),
         status=Status.DRAFT,
         enrolled_count=0,
         created_at=now,
         updated_at=now,
+        owner_id=owner_id,
     )
     db.add(tournament)
     db.flush()

@@ -48,6 +48,8 @@ class Tournament(Base):
     sessions_generated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     rankings_calculated_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    owner_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    """The organiser account that created it (None: created with the admin token)."""
 
 
 class StatusChange(Base):
@@ -112,6 +114,7 @@ class Enrollment(Base):
     position: Mapped[int] = mapped_column(Integer)
     requested_seed: Mapped[int | None] = mapped_column(Integer)
     rating: Mapped[float | None] = mapped_column(Float)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Match(Base):
@@ -272,3 +275,93 @@ class Secret(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value_hash: Mapped[str] = mapped_column(String(128))
+
+
+class User(Base):
+    """An account: a login name, an argon2 password hash and one role; a player account is
+    linked to the :class:`Player` it plays as."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    player_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    disabled: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ApiKey(Base):
+    """A machine client's key, acting as its user: stored as a SHA-256 hash, shown once."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Referee(Base):
+    """A referee account assigned to a tournament."""
+
+    __tablename__ = "referees"
+
+    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class AuditEntry(Base):
+    """One mutation: who made it, which route with which input, when, and the state of
+    what it touched before and after (JSON)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_tournament", "tournament_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(200))
+    tournament_id: Mapped[int | None] = mapped_column(Integer)
+    target: Mapped[str | None] = mapped_column(String(100))
+    request: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    status_code: Mapped[int] = mapped_column(Integer)
+
+
+class Report(Base):
+    """A result a player reported for their own match, waiting for the opponent: ``pending``,
+    then ``confirmed`` (applied), ``disputed`` (flagged for the organiser) or ``resolved``
+    (the organiser or a referee recorded the result)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_tournament", "tournament_id", "state"),)
+
+    match_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tournament_id: Mapped[int] = mapped_column(Integer)
+    reporter_id: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(16))
+    winner_id: Mapped[int | None] = mapped_column(Integer)
+    score_a: Mapped[int | None] = mapped_column(Integer)
+    score_b: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WaitingEntry(Base):
+    """A player waiting for a place in a full tournament; ``position`` orders the list."""
+
+    __tablename__ = "waitlist"
+
+    tournament_id: Mapped[int] = mapped_column(ForeignKey("tournaments.id"), primary_key=True)
+    player_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

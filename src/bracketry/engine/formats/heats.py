@@ -44,6 +44,8 @@ from bracketry.engine.standings import shared_rank
 
 MIN_PLAYERS = 2
 MIN_HEAT_SIZE = 2
+MAX_HEAT_SIZE = int(np.iinfo(np.int16).max)
+"""Lanes are stored as int16: no heat holds more players."""
 MAX_ATTEMPTS = 10
 
 Direction = Literal["lower", "higher"]
@@ -134,6 +136,13 @@ def check(player_count: int, options: HeatsOptions) -> None:
     if size is not None and size < MIN_HEAT_SIZE:
         raise FormatError(
             "config.heat_size", f"a heat has at least {MIN_HEAT_SIZE} players, got {size}"
+        )
+    largest = player_count if size is None else min(size, player_count)
+    if largest > MAX_HEAT_SIZE:
+        raise FormatError(
+            "config.heat_size",
+            f"a heat holds at most {MAX_HEAT_SIZE} players, this one would have {largest}: "
+            "give a smaller heat_size",
         )
     if not 1 <= options.attempts <= MAX_ATTEMPTS:
         raise FormatError(

@@ -1,5 +1,6 @@
 "use strict";
-// Shared by every page: the admin token (kept in this browser only) and a small API client.
+// Shared by every page: the bearer token (admin token, API key or access token; kept in this
+// browser only, sent as a header, never as a cookie) and a small API client.
 const Bracketry = (() => {
   const KEY = "bracketry-admin-token";
 

@@ -1,9 +1,9 @@
 "use strict";
 // The live monitor: a Server-Sent Events stream of snapshots drives every figure on the page;
-// the bracket or rounds, timetable (timeline.js), rankings and result form are refetched when
-// results change. The format picks the view: a knockout's bracket, double elimination's
-// brackets one section per side, the groups' knockout above their rounds, and the rounds view
-// for any other format.
+// the bracket or rounds, timetable (timeline.js), players' reports (reports.js), rankings and
+// result form are refetched when results change. The format picks the view: a knockout's
+// bracket, double elimination's brackets one section per side, the groups' knockout above
+// their rounds, and the rounds view for any other format.
 (() => {
   const root = document.getElementById("monitor");
   const id = Number(root.dataset.tournamentId);
@@ -18,6 +18,12 @@
   const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [] };
   const roundsView = RoundsView.create(document.getElementById("rounds-view"), base);
   const timeline = TimelineView.create(document.getElementById("schedule"), base, (s) => sessionLabel(s));
+  // Sessions with an open report are marked wherever they are drawn.
+  const reports = ReportsView.create(document.getElementById("reports"), base, (s) => sessionLabel(s), [
+    $("bracket"),
+    $("rounds"),
+    $("schedule"),
+  ]);
 
   document.getElementById("bracket-title").textContent = TITLES[view];
   document.getElementById("rounds-title").textContent = view === "groups" ? "Group stage" : "Sessions by round";
@@ -76,7 +82,10 @@
     }
     const drawn = drawnRounds();
     document.getElementById("all-rounds").hidden = drawn <= FULL_ROUNDS || drawn > MAX_ALL_ROUNDS;
-    const key = `${snap.matches.total}/${snap.matches.completed}/${snap.rankings_count}/${snap.status}`;
+    const key = [
+      snap.matches.total, snap.matches.completed, snap.rankings_count, snap.status,
+      snap.reports_open, snap.reports_changed_at, snap.timetable_key,
+    ].join("/");
     if (key !== state.loadedFor) {
       state.loadedFor = key;
       refresh();
@@ -89,7 +98,8 @@
     pending = setTimeout(async () => {
       pending = null;
       // The rounds view opens on the round in play, which the ready sessions tell.
-      await Promise.all([loadReady().then(loadBracket), loadRankings(), timeline.update(state.snap.matches.total > 0)]);
+      const hasSessions = state.snap.matches.total > 0;
+      await Promise.all([loadReady().then(loadBracket), loadRankings(), timeline.update(hasSessions), reports.update(hasSessions)]);
     }, 150);
   }
 

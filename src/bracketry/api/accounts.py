@@ -1,0 +1,143 @@
+"""Account routes: sign up, sign in (OAuth2 password flow), refresh, API keys, and the
+admins' management of accounts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request, Response, status
+
+from bracketry.api.deps import Admin, Caller, Context, Public, ReadDb, Signed, SignIn, WriteDb
+from bracketry.api.params import MAX_ID, Offset, limit_param
+from bracketry.schemas.account import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    RefreshIn,
+    Registration,
+    TokenPair,
+    UserCreate,
+    UserPage,
+    UserRead,
+    UserUpdate,
+)
+from bracketry.service import accounts, tokens
+from bracketry.service.access import Principal
+from bracketry.service.errors import Conflict, Forbidden, Unauthorized
+
+router = APIRouter(tags=["accounts"])
+
+UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="Account id.")]
+KeyId = Annotated[int, Path(ge=1, le=MAX_ID, description="API key id.")]
+
+
+def _pair(ctx: Context, user_id: int) -> TokenPair:
+    access = timedelta(minutes=ctx.settings.access_token_minutes)
+    refresh = timedelta(days=ctx.settings.refresh_token_days)
+    return TokenPair(
+        access_token=tokens.issue(user_id, tokens.ACCESS, secret=ctx.jwt_secret, lifetime=access),
+        refresh_token=tokens.issue(
+            user_id, tokens.REFRESH, secret=ctx.jwt_secret, lifetime=refresh
+        ),
+        expires_in=int(access.total_seconds()),
+    )
+
+
+def _account(who: Principal | None) -> int:
+    if who is None or who.user_id is None:
+        raise Conflict("the admin token has no account: sign in as a user for this")
+    return who.user_id
+
+
+@router.post("/auth/register", status_code=status.HTTP_201_CREATED, dependencies=[Public])
+def register(registration: Registration, ctx: Context, db: WriteDb, request: Request) -> UserRead:
+    """Sign up as a player (when the server allows it)."""
+    if not ctx.settings.allow_registration:
+        raise Forbidden("sign-up is closed on this server; ask an admin for an account")
+    user = accounts.register(db=db, registration=registration)
+    request.state.audit_target = ("user", user.id)
+    return user
+
+
+@router.post("/auth/token", dependencies=[SignIn])
+def sign_in(
+    ctx: Context,
+    db: ReadDb,
+    request: Request,
+    username: Annotated[str, Form(min_length=1, max_length=64)],
+    password: Annotated[str, Form(min_length=1, max_length=128)],
+) -> TokenPair:
+    """OAuth2 password flow: an access token (Authorization: Bearer) and a refresh token.
+    Failed attempts per name and address are limited (429 with Retry-After)."""
+    key = f"{username.lower()}|{request.client.host if request.client else '-'}"
+    ctx.logins.check(key)
+    try:
+        user = accounts.authenticate(db=db, username=username, password=password)
+    except Unauthorized:
+        ctx.logins.failed(key)
+        raise
+    ctx.logins.succeeded(key)
+    return _pair(ctx, user.id)
+
+
+@router.post("/auth/refresh", dependencies=[SignIn])
+def refresh(body: RefreshIn, ctx: Context, db: ReadDb) -> TokenPair:
+    """A new token pair for a valid refresh token of an enabled account."""
+    user_id = tokens.read(body.refresh_token, tokens.REFRESH, secret=ctx.jwt_secret)
+    return _pair(ctx, accounts.active_user(db, user_id).id)
+
+
+@router.get("/auth/me", dependencies=[Signed])
+def me(who: Caller, db: ReadDb) -> UserRead:
+    """The signed-in account."""
+    return accounts.get(db=db, user_id=_account(who))
+
+
+@router.get("/auth/api-keys", dependencies=[Signed])
+def list_keys(who: Caller, db: ReadDb) -> list[ApiKeyRead]:
+    """The signed-in account's API keys."""
+    return accounts.keys(db=db, user_id=_account(who))
+
+
+@router.post("/auth/api-keys", status_code=status.HTTP_201_CREATED, dependencies=[Signed])
+def create_key(key_in: ApiKeyCreate, who: Caller, db: WriteDb) -> ApiKeyCreated:
+    """A new API key acting as the signed-in account; its secret is shown only here."""
+    return accounts.create_key(db=db, user_id=_account(who), key_in=key_in)
+
+
+@router.delete("/auth/api-keys/{key_id}", status_code=204, dependencies=[Signed])
+def revoke_key(key_id: KeyId, who: Caller, db: WriteDb) -> Response:
+    """Revoke one of the signed-in account's API keys."""
+    accounts.revoke_key(db=db, user_id=_account(who), key_id=key_id)
+    return Response(status_code=204)
+
+
+@router.get("/users", dependencies=[Admin])
+def list_users(
+    db: ReadDb,
+    offset: Offset = 0,
+    limit: int = limit_param(100, 1000),  # type: ignore[assignment]
+) -> UserPage:
+    """Every account, oldest first."""
+    return accounts.listed(db=db, limit=limit, offset=offset)
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED, dependencies=[Admin])
+def create_user(user_in: UserCreate, db: WriteDb, request: Request) -> UserRead:
+    """An account of any role."""
+    user = accounts.create(db=db, user_in=user_in)
+    request.state.audit_target = ("user", user.id)
+    return user
+
+
+@router.get("/users/{user_id}", dependencies=[Admin])
+def get_user(user_id: UserId, db: ReadDb) -> UserRead:
+    """One account."""
+    return accounts.get(db=db, user_id=user_id)
+
+
+@router.patch("/users/{user_id}", dependencies=[Admin])
+def update_user(user_id: UserId, change: UserUpdate, db: WriteDb) -> UserRead:
+    """Change an account's role, disable or enable it, or set its password."""
+    return accounts.update(db=db, user_id=user_id, change=change)

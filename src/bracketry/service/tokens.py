@@ -1,0 +1,60 @@
+"""Signed JWT access and refresh tokens (HS256) for accounts."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import jwt
+from sqlalchemy.orm import Session
+
+from bracketry.service.errors import Unauthorized
+from bracketry.store.models import Secret
+from bracketry.store.types import utcnow
+
+JWT_SECRET = "jwt_secret"
+ALGORITHM = "HS256"
+ACCESS = "access"
+REFRESH = "refresh"
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """How long each kind of token lives."""
+
+    access: timedelta = timedelta(minutes=15)
+    refresh: timedelta = timedelta(days=7)
+
+
+def ensure_secret(*, db: Session, configured: str | None) -> str:
+    """The signing secret: the configured one, else one generated once and stored."""
+    if configured:
+        return configured
+    row = db.get(Secret, JWT_SECRET)
+    if row is None:
+        row = Secret(name=JWT_SECRET, value_hash=secrets.token_urlsafe(48))
+        db.add(row)
+    return row.value_hash  # a signing key must be usable, so it is stored as is
+
+
+def issue(user_id: int, kind: str, *, secret: str, lifetime: timedelta) -> str:
+    """A signed token of ``kind`` for ``user_id``."""
+    now = utcnow()
+    claims = {"sub": str(user_id), "typ": kind, "iat": now, "exp": now + lifetime}
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read(token: str, kind: str, *, secret: str) -> int:
+    """The user id in a valid, unexpired token of ``kind``; :class:`Unauthorized` else."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "typ"]}
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise Unauthorized(f"the {kind} token has expired") from error
+    except jwt.PyJWTError as error:
+        raise Unauthorized(f"not a valid {kind} token") from error
+    if claims.get("typ") != kind or not str(claims.get("sub", "")).isdigit():
+        raise Unauthorized(f"not a valid {kind} token")
+    return int(claims["sub"])
