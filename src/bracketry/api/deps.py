@@ -103,9 +103,12 @@ def _request_text(body: bytes) -> str | None:
 
 def allow(rule: Rule, *, audited: bool = True) -> DependsParam:
     """The dependency of a route open to ``rule``; a mutation that succeeds is audited
-    (who, route, input, and what it touched before and after) before the answer leaves."""
+    (who, route, input, and what it touched before and after) before the answer leaves, in
+    the route's own transaction when the route writes through :data:`WriteDb`."""
 
-    async def guard(request: Request, ctx: Context, who: Caller) -> AsyncIterator[None]:
+    async def guard(
+        request: Request, ctx: Context, who: Caller, db: WriteDb
+    ) -> AsyncIterator[None]:
         tournament_id = _tournament_id(request)
 
         refused = getattr(request.state, "auth_error", None)
@@ -133,18 +136,20 @@ def allow(rule: Rule, *, audited: bool = True) -> DependsParam:
         route = request.scope.get("route")
 
         def write() -> None:
-            with ctx.database.write() as db:
-                audit.record(
-                    db,
-                    principal=who,
-                    action=f"{request.method} {getattr(route, 'path', request.url.path)}",
-                    params=params,
-                    target=target,
-                    request=_request_text(body),
-                    before=state,
-                    after=audit.snapshot(db, params, target),
-                    status_code=getattr(route, "status_code", None) or 200,
-                )
+            # The route's own write session when it has one (the entry commits with the
+            # change), else a session of its own after the route's transaction.
+            audit.record(
+                db,
+                principal=who,
+                action=f"{request.method} {getattr(route, 'path', request.url.path)}",
+                params=params,
+                target=target,
+                request=_request_text(body),
+                before=state,
+                after=audit.snapshot(db, params, target),
+                status_code=getattr(route, "status_code", None) or 200,
+            )
+            db.flush()
 
         await run_in_threadpool(write)
 
