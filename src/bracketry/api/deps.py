@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bracketry.api.context import AppContext
+from bracketry.api.params import MAX_ID
 from bracketry.schemas.account import Role
 from bracketry.service import access, audit
 from bracketry.service.access import Principal, Rule
@@ -76,16 +77,20 @@ def owner_of(who: Principal | None) -> int | None:
     return who.user_id if who is not None and who.role is Role.ORGANIZER else None
 
 
+def _as_id(raw: object) -> object:
+    """A path parameter as an id when it is one the database can hold, else as it came."""
+    if isinstance(raw, str) and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= MAX_ID:
+        return int(raw)
+    return raw
+
+
 def _tournament_id(request: Request) -> int | None:
-    raw = request.path_params.get("tournament_id")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 12 else None
+    raw = _as_id(request.path_params.get("tournament_id"))
+    return raw if isinstance(raw, int) else None
 
 
 def _params(request: Request) -> dict[str, Any]:
-    return {
-        k: int(v) if isinstance(v, str) and v.isdigit() and len(v) < 12 else v
-        for k, v in request.path_params.items()
-    }
+    return {k: _as_id(v) for k, v in request.path_params.items()}
 
 
 def _request_text(body: bytes) -> str | None:

@@ -55,7 +55,7 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Role | None = None
-    disabled: bool | None = None
+    disabled: bool | None = Field(None, strict=True)
     password: str | None = Field(None, min_length=8, max_length=128)
 
 

@@ -29,7 +29,7 @@ def snapshot(db: Session, params: dict[str, Any], target: tuple[str, int] | None
         return None
     tournament_id = params.get("tournament_id")
     try:
-        if kind == "session" and tournament_id is not None:
+        if kind == "session" and isinstance(tournament_id, int):
             view = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=key)
             return view.model_dump(mode="json")
         if kind == "venue":
@@ -84,6 +84,8 @@ def record(
 ) -> None:
     """Append one entry."""
     tournament_id = params.get("tournament_id")
+    if not isinstance(tournament_id, int):
+        tournament_id = None
     if tournament_id is None and target is not None and target[0] == "tournament":
         tournament_id = target[1]
     kind_key = target or _target(params)
