@@ -10,6 +10,7 @@ from bracketry.api.deps import Caller, PlayerOnly, Public, ReadDb, WriteDb
 from bracketry.api.params import Offset, SessionId, TournamentId, limit_param
 from bracketry.schemas.session import DisputeIn, ReportPage, ResultCreate, SessionRead
 from bracketry.service import reports
+from bracketry.service.paging import next_offset
 
 router = APIRouter(prefix="/tournaments/{tournament_id}", tags=["reports"])
 
@@ -62,5 +63,5 @@ def list_reports(
     items, total = reports.listed(
         db=db, tournament_id=tournament_id, state=state, limit=limit, offset=offset
     )
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return ReportPage(items=items, total=total, next_offset=next_offset)
+    following = next_offset(offset, len(items), total)
+    return ReportPage(items=items, total=total, next_offset=following)

@@ -26,6 +26,7 @@ from bracketry.schemas.account import (
     UserUpdate,
 )
 from bracketry.service.errors import Conflict, NotFound, Unauthorized
+from bracketry.service.paging import next_offset
 from bracketry.store.bulk import allocate_ids, insert_columns
 from bracketry.store.models import ApiKey, Player, User
 from bracketry.store.types import utcnow
@@ -106,8 +107,8 @@ def listed(*, db: Session, limit: int, offset: int) -> UserPage:
     total = db.execute(select(func.count()).select_from(User)).scalar_one()
     rows = db.scalars(select(User).order_by(User.id).limit(limit).offset(offset)).all()
     items = [to_read(u) for u in rows]
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return UserPage(items=items, total=total, next_offset=next_offset)
+    following = next_offset(offset, len(items), total)
+    return UserPage(items=items, total=total, next_offset=following)
 
 
 def get(*, db: Session, user_id: int) -> UserRead:

@@ -13,6 +13,7 @@ from bracketry.schemas.account import AuditPage, AuditRead
 from bracketry.service import sessions
 from bracketry.service.access import Principal
 from bracketry.service.errors import ServiceError
+from bracketry.service.paging import next_offset
 from bracketry.store.models import AuditEntry, Tournament, User, Venue
 from bracketry.store.types import utcnow
 
@@ -131,8 +132,8 @@ def page(*, db: Session, tournament_id: int | None, limit: int, offset: int) -> 
         )
         for r in rows
     ]
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return AuditPage(items=items, total=total, next_offset=next_offset)
+    following = next_offset(offset, len(items), total)
+    return AuditPage(items=items, total=total, next_offset=following)
 
 
 def _loaded(text: str | None) -> Any:

@@ -17,6 +17,7 @@ from bracketry.schemas.enrollment import (
 )
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.paging import next_offset
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns, with_nulls
 from bracketry.store.models import Enrollment, Player, Tournament
@@ -270,5 +271,5 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
         for i in order.tolist()
     ]
     total = int(ids.size)
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return EnrollmentPage(items=items, total=total, next_offset=next_offset, seeding_issue=issue)
+    following = next_offset(offset, len(items), total)
+    return EnrollmentPage(items=items, total=total, next_offset=following, seeding_issue=issue)

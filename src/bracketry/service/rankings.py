@@ -16,6 +16,7 @@ from bracketry.service import bracket_state
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.paging import next_offset
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import insert_columns
 from bracketry.store.models import Player, Ranking, Tournament
@@ -91,8 +92,8 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> Ra
     ).scalar_one()
     rows = db.execute(_best_first(tournament_id).limit(limit).offset(offset)).all()
     items = [_read(r, name) for r, name in rows]
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return RankingPage(items=items, total=total, next_offset=next_offset)
+    following = next_offset(offset, len(items), total)
+    return RankingPage(items=items, total=total, next_offset=following)
 
 
 def pages(*, db: Session, tournament_id: int, size: int) -> Iterator[list[RankingRead]]:

@@ -26,6 +26,7 @@ from bracketry.schemas.session import (
 )
 from bracketry.schemas.tournament import MatchCounts
 from bracketry.service.errors import NotFound
+from bracketry.service.paging import next_offset
 from bracketry.store.models import (
     NOBODY_ID,
     Advancement,
@@ -162,8 +163,8 @@ def list_page(
     total = db.execute(joined(select(func.count())).where(*filters)).scalar_one()
     rows = db.execute(view_query().where(*filters).order_by(Match.id).limit(limit).offset(offset))
     items = with_reports(db, with_heat_entries(db, [to_read(row) for row in rows]))
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return SessionPage(items=items, total=total, next_offset=next_offset)
+    following = next_offset(offset, len(items), total)
+    return SessionPage(items=items, total=total, next_offset=following)
 
 
 def get_or_raise(*, db: Session, tournament_id: int, session_id: int) -> SessionRead:

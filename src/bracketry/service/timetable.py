@@ -22,6 +22,7 @@ from bracketry.schemas.schedule import (
 from bracketry.service import bracket_state, scheduling, sessions
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.paging import next_offset
 from bracketry.service.tournaments import get_or_raise, lock_or_raise
 from bracketry.store.models import Enrollment, HeatEntry, Match, MatchSlot, Venue
 from bracketry.store.types import utcnow
@@ -86,11 +87,11 @@ def page(
         ScheduledSession(session=view, slot=_slot(row))
         for view, row in zip(views, rows, strict=True)
     ]
-    next_offset = offset + len(items) if offset + len(items) < total else None
+    following = next_offset(offset, len(items), total)
     return SchedulePage(
         items=items,
         total=total,
-        next_offset=next_offset,
+        next_offset=following,
         unscheduled=scheduling.unscheduled(db, tournament_id),
     )
 

@@ -15,6 +15,7 @@ from bracketry.schemas.tournament import (
 )
 from bracketry.service.errors import Conflict, NotFound
 from bracketry.service.lifecycle import Status, Via, require_status, transition
+from bracketry.service.paging import next_offset
 from bracketry.service.sessions import match_counts
 from bracketry.store.models import Match, Result, StatusChange, Tournament
 from bracketry.store.types import utcnow
@@ -98,8 +99,8 @@ def list_page(*, db: Session, limit: int, offset: int, status: Status | None) ->
     total = db.execute(count).scalar_one()
     rows = db.execute(query.order_by(Tournament.id.desc()).limit(limit).offset(offset)).scalars()
     items = [read(db=db, tournament=t) for t in rows]
-    next_offset = offset + len(items) if offset + len(items) < total else None
-    return TournamentPage(items=items, total=total, next_offset=next_offset)
+    following = next_offset(offset, len(items), total)
+    return TournamentPage(items=items, total=total, next_offset=following)
 
 
 def history(*, db: Session, tournament_id: int) -> list[StatusChangeRead]:
