@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.production
 	$(BIN)/python -m bench.monitor
 	$(BIN)/python -m bench.schedule
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) bracketry.db bracketry.db-wal bracketry.db-shm test-artifacts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         with database.write() as db:
             secret = tokens.ensure_secret(db=db, configured=settings.jwt_secret)
         logins = Throttle(settings.login_attempts, settings.login_window_s)
-        app.state.context = AppContext(settings, database, queue, stored, secret, logins)
+        writers = asyncio.Semaphore(settings.max_concurrent_writes)
+        app.state.context = AppContext(settings, database, queue, stored, secret, logins, writers)
         try:
             yield
         finally:

@@ -3,6 +3,7 @@ and the key that signs access tokens."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,3 +30,5 @@ class AppContext:
     admin_hash: str | None
     jwt_secret: str = ""
     logins: Throttle = field(default_factory=lambda: Throttle(10, 300))
+    writers: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
+    """Mutations under way; the rest wait in the event loop, holding nothing."""

@@ -128,35 +128,39 @@ def allow(rule: Rule, *, audited: bool = True) -> DependsParam:
         if request.method in READS or not audited:
             yield
             return
-        params = _params(request)
-        body = await request.body()
+        # A mutation waits here, in the event loop, while others run: a request that holds
+        # a worker thread and a connection only to wait on a tournament's lock could starve
+        # the lock's holder of the thread its commit needs.
+        async with ctx.writers:
+            params = _params(request)
+            body = await request.body()
 
-        def before() -> Any:
-            with ctx.database.read() as db:
-                return audit.snapshot(db, params)
+            def before() -> Any:
+                with ctx.database.read() as snapshot_db:
+                    return audit.snapshot(snapshot_db, params)
 
-        state = await run_in_threadpool(before)
-        yield
-        target = getattr(request.state, "audit_target", None)
-        route = request.scope.get("route")
+            state = await run_in_threadpool(before)
+            yield
+            target = getattr(request.state, "audit_target", None)
+            route = request.scope.get("route")
 
-        def write() -> None:
-            # The route's own write session when it has one (the entry commits with the
-            # change), else a session of its own after the route's transaction.
-            audit.record(
-                db,
-                principal=who,
-                action=f"{request.method} {getattr(route, 'path', request.url.path)}",
-                params=params,
-                target=target,
-                request=_request_text(body),
-                before=state,
-                after=audit.snapshot(db, params, target),
-                status_code=getattr(route, "status_code", None) or 200,
-            )
-            db.flush()
+            def write() -> None:
+                # The route's own write session when it has one (the entry commits with the
+                # change), else a session of its own after the route's transaction.
+                audit.record(
+                    db,
+                    principal=who,
+                    action=f"{request.method} {getattr(route, 'path', request.url.path)}",
+                    params=params,
+                    target=target,
+                    request=_request_text(body),
+                    before=state,
+                    after=audit.snapshot(db, params, target),
+                    status_code=getattr(route, "status_code", None) or 200,
+                )
+                db.flush()
 
-        await run_in_threadpool(write)
+            await run_in_threadpool(write)
 
     guard.rule = rule  # type: ignore[attr-defined]
     return Depends(guard, scope="function")
