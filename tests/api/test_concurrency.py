@@ -1,5 +1,5 @@
 """Real parallel requests against a served app: one result per match wins, the rest get
-409; enrollment never goes past capacity."""
+409; enrollment never goes past capacity; a crowd of writers never ends in a server error."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.api.helpers import (
     closed_tournament,
     create_open_tournament,
     generate_now,
+    poll_until_finished,
 )
 
 PARALLEL = 16
@@ -56,3 +57,23 @@ def test_enrollment_past_capacity_never_over_fills(live_server: httpx.Client) ->
     assert tournament["enrolled_count"] == 10
     listed = live_server.get(path, params={"limit": 100}).json()
     assert listed["total"] == 10
+
+
+def test_many_results_at_once_all_land_without_server_errors(live_server: httpx.Client) -> None:
+    """More concurrent writers than the database pool and the worker threads: the ones
+    waiting must not starve the one holding the tournament's lock."""
+    tournament_id = closed_tournament(live_server, 128)  # 128 players: generated in the background
+    accepted = live_server.post(f"{API}/tournaments/{tournament_id}/generate-sessions")
+    assert accepted.status_code == 202, accepted.text
+    done = poll_until_finished(live_server, tournament_id, accepted.json()["task_id"])
+    assert done["status"] == "done", done
+    ready = [s for s in all_sessions(live_server, tournament_id) if s["status"] == "ready"]
+    assert len(ready) == 64
+
+    def post(session: dict) -> int:
+        path = f"{API}/tournaments/{tournament_id}/sessions/{session['id']}/result"
+        return live_server.post(path, json={"score_a": 1, "score_b": 0}).status_code
+
+    with ThreadPoolExecutor(64) as pool:
+        statuses = list(pool.map(post, ready))
+    assert statuses == [200] * 64
