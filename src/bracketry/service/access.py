@@ -14,7 +14,6 @@ allows them: one rule per route, checked before the route runs.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bracketry.schemas.account import Role
 from bracketry.service import accounts, tokens
+from bracketry.service.auth import token_hash
 from bracketry.service.errors import Forbidden, Unauthorized
 from bracketry.store.models import Referee, Tournament
 
@@ -55,10 +55,6 @@ class Principal:
         return self.via if self.user_id is None else f"user:{self.user_id} ({self.via})"
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def identify(
     db: Session, token: str | None, *, admin_hash: str | None, secret: str
 ) -> Principal | None:
@@ -66,7 +62,7 @@ def identify(
     for a token that is none of the admin token, a live API key or a valid access JWT."""
     if not token:
         return None
-    if admin_hash is not None and hmac.compare_digest(_digest(token), admin_hash):
+    if admin_hash is not None and hmac.compare_digest(token_hash(token), admin_hash):
         return Principal(Role.ADMIN)
     if token.startswith(accounts.API_KEY_PREFIX):
         user, via = accounts.key_user(db, token), "api-key"
@@ -118,21 +114,3 @@ def _assigned(db: Session, tournament_id: int, user_id: int | None) -> bool:
         )
     )
     return found.first() is not None
-
-
-def may_manage(db: Session, principal: Principal | None, tournament: Tournament) -> bool:
-    """Whether the caller runs ``tournament`` (an admin or its organiser)."""
-    if principal is None:
-        return False
-    return principal.role is Role.ADMIN or (
-        principal.role is Role.ORGANIZER and tournament.owner_id == principal.user_id
-    )
-
-
-def may_referee(db: Session, principal: Principal | None, tournament: Tournament) -> bool:
-    """Whether the caller may record results in ``tournament`` directly."""
-    if principal is None:
-        return False
-    if may_manage(db, principal, tournament):
-        return True
-    return principal.role is Role.REFEREE and _assigned(db, tournament.id, principal.user_id)

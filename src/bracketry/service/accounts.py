@@ -6,7 +6,6 @@ tokens stored as SHA-256 hashes, shown once.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from pwdlib import PasswordHash
@@ -25,6 +24,7 @@ from bracketry.schemas.account import (
     UserRead,
     UserUpdate,
 )
+from bracketry.service.auth import token_hash
 from bracketry.service.errors import Conflict, NotFound, Unauthorized
 from bracketry.service.paging import next_offset
 from bracketry.store.bulk import allocate_ids, insert_columns
@@ -35,11 +35,6 @@ API_KEY_PREFIX = "bk_"
 MAX_API_KEYS = 50
 _hasher = PasswordHash.recommended()
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
-
-
-def key_hash(key: str) -> str:
-    """How an API key is stored and looked up."""
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def to_read(user: User) -> UserRead:
@@ -156,7 +151,7 @@ def create_key(*, db: Session, user_id: int, key_in: ApiKeyCreate) -> ApiKeyCrea
     if live >= MAX_API_KEYS:
         raise Conflict(f"an account has at most {MAX_API_KEYS} live API keys", field="name")
     key = API_KEY_PREFIX + secrets.token_urlsafe(32)
-    row = ApiKey(user_id=user_id, name=key_in.name, key_hash=key_hash(key), created_at=utcnow())
+    row = ApiKey(user_id=user_id, name=key_in.name, key_hash=token_hash(key), created_at=utcnow())
     db.add(row)
     db.flush()
     return ApiKeyCreated(
@@ -184,7 +179,7 @@ def revoke_key(*, db: Session, user_id: int, key_id: int) -> None:
 
 def key_user(db: Session, key: str) -> User:
     """The enabled account a live API key acts as, or :class:`Unauthorized`."""
-    row = db.execute(select(ApiKey).where(ApiKey.key_hash == key_hash(key))).scalar_one_or_none()
+    row = db.execute(select(ApiKey).where(ApiKey.key_hash == token_hash(key))).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         raise Unauthorized("unknown or revoked API key")
     return active_user(db, row.user_id)

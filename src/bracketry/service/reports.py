@@ -61,7 +61,7 @@ def confirm(
     *, db: Session, tournament_id: int, session_id: int, who: Principal | None
 ) -> SessionRead:
     """The opponent agrees: the reported result is recorded and its winner advances."""
-    row, _match = _opponent_acting(db, tournament_id, session_id, who)
+    row = _opponent_acting(db, tournament_id, session_id, who)
     result_in = ResultCreate(
         outcome=row.outcome,  # type: ignore[arg-type]
         score_a=row.score_a,
@@ -89,7 +89,7 @@ def dispute(
     who: Principal | None,
 ) -> SessionRead:
     """The opponent disagrees: the match is flagged for the organiser."""
-    row, _match = _opponent_acting(db, tournament_id, session_id, who)
+    row = _opponent_acting(db, tournament_id, session_id, who)
     row.state, row.reason, row.updated_at = "disputed", dispute_in.reason, utcnow()
     db.flush()
     return _view(db, tournament_id, session_id)
@@ -128,7 +128,8 @@ def _player_in(match: SessionRead, who: Principal | None) -> int:
 
 def _opponent_acting(
     db: Session, tournament_id: int, session_id: int, who: Principal | None
-) -> tuple[Report, SessionRead]:
+) -> Report:
+    """The pending report of ``session_id`` that the caller, as the opponent, may answer."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="answer a report")
     match = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
@@ -139,7 +140,7 @@ def _opponent_acting(
         raise Conflict(f"session {session_id} has nothing to answer: {state}")
     if row.reporter_id == player:
         raise Forbidden("the opponent answers a report, not the player who made it")
-    return row, match
+    return row
 
 
 def _view(db: Session, tournament_id: int, session_id: int) -> SessionRead:
