@@ -47,11 +47,14 @@ def test_a_confirmed_report_is_recorded_and_advances_the_winner(
     body = reported.json()
     assert body["result"] is None and body["report"]["state"] == "pending"
     assert body["report"]["reporter_id"] == a
+    monitor = client.get(f"{API}/tournaments/{league['id']}/monitor").json()
+    assert monitor["reports_open"] == 1 and monitor["reports_changed_at"]
     confirmed = client.post(f"{path}/report/confirm", headers=league["players"][b])
     assert confirmed.status_code == 200, confirmed.text
     session = confirmed.json()
     assert session["report"]["state"] == "confirmed"
     assert session["result"]["winner_id"] == a and session["result"]["source"] == "players"
+    assert client.get(f"{API}/tournaments/{league['id']}/monitor").json()["reports_open"] == 0
     target = client.get(
         f"{API}/tournaments/{league['id']}/sessions/{session['winner_to']['match_id']}"
     ).json()

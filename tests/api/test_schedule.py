@@ -133,12 +133,15 @@ def test_an_overrun_moves_only_what_depends_on_it(client: TestClient) -> None:
     tournament_id, timing = scheduled_knockout(client)
     before = {i["session"]["id"]: i for i in timetable(client, tournament_id)["items"]}
     first = next(iter(before.values()))
+    key = client.get(f"{API}/tournaments/{tournament_id}/monitor").json()["timetable_key"]
+    assert key
     late = moment(first["slot"]["ends_at"]) + timedelta(minutes=90)
     answer = client.post(
         f"{API}/tournaments/{tournament_id}/sessions/{first['session']['id']}/overrun",
         json={"ends_at": late.isoformat()},
     )
     assert answer.status_code == 200, answer.text
+    assert client.get(f"{API}/tournaments/{tournament_id}/monitor").json()["timetable_key"] != key
     moved = set(answer.json()["moved"])
     assert first["session"]["id"] in moved and len(moved) > 1
     after = {i["session"]["id"]: i for i in timetable(client, tournament_id)["items"]}

@@ -110,7 +110,9 @@ def has_venues(db: Session, tournament_id: int) -> bool:
     return found.first() is not None
 
 
-def stored(conn: Connection, state: BracketState, where: Layout) -> timetable.Timetable:
+def stored(
+    conn: Connection, tournament_id: int, state: BracketState, where: Layout
+) -> timetable.Timetable:
     """The stored slots aligned with ``state``'s matches (engine venue indexes, 0-based
     fields, minutes); a slot at a venue that is gone keeps venue index -2."""
     out = timetable.Timetable.empty(state.match_ids.size)
@@ -119,8 +121,8 @@ def stored(conn: Connection, state: BracketState, where: Layout) -> timetable.Ti
     rows = fetch_rows(
         conn,
         "SELECT match_id, venue_id, field, starts_at, ends_at FROM match_slots "
-        "WHERE match_id BETWEEN ? AND ?",
-        (int(state.match_ids[0]), int(state.match_ids[-1])),
+        "WHERE tournament_id = ? AND match_id BETWEEN ? AND ?",
+        (tournament_id, int(state.match_ids[0]), int(state.match_ids[-1])),
     )
     if not rows:
         return out
@@ -196,7 +198,7 @@ def plan_new(db: Session, *, tournament: Tournament, state: BracketState, first:
         return 0
     conn = db.connection()
     where = layout(db, tournament)
-    fixed = stored(conn, state, where) if first else None
+    fixed = stored(conn, tournament.id, state, where) if first else None
     if fixed is not None:
         fixed = _known_venues(fixed)
     table = timetable.schedule_open(
@@ -218,7 +220,7 @@ def replan(db: Session, *, tournament: Tournament, state: BracketState) -> tuple
     started keep theirs. The ids whose slot changed, and how many matches have a slot."""
     conn = db.connection()
     where = layout(db, tournament)
-    before = stored(conn, state, where)
+    before = stored(conn, tournament.id, state, where)
     now = now_minute()
     keep = (before.venue != timetable.NOT_SCHEDULED) & (
         state.progress.decided | (before.start < now)
@@ -252,7 +254,7 @@ def shift(
     """Match ``position`` now ends at ``ends``: move what depends on it; the ids moved."""
     conn = db.connection()
     where = layout(db, tournament)
-    before = _known_venues(stored(conn, state, where))
+    before = _known_venues(stored(conn, tournament.id, state, where))
     table, moved = overrun(
         timetable.playing(state.progress),
         before,
