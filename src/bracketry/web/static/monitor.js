@@ -92,14 +92,31 @@
     }
   }
 
+  // One reload at a time: a change seen while one runs reloads again after it, so an older
+  // answer can never be drawn over a newer one.
   let pending = null;
+  let running = false;
+  let again = false;
   function refresh() {
+    if (running) {
+      again = true;
+      return;
+    }
     if (pending) return;
     pending = setTimeout(async () => {
       pending = null;
-      // The rounds view opens on the round in play, which the ready sessions tell.
-      const hasSessions = state.snap.matches.total > 0;
-      await Promise.all([loadReady().then(loadBracket), loadRankings(), timeline.update(hasSessions), reports.update(hasSessions)]);
+      running = true;
+      try {
+        // The rounds view opens on the round in play, which the ready sessions tell.
+        const hasSessions = state.snap.matches.total > 0;
+        await Promise.all([loadReady().then(loadBracket), loadRankings(), timeline.update(hasSessions), reports.update(hasSessions)]);
+      } finally {
+        running = false;
+        if (again) {
+          again = false;
+          refresh();
+        }
+      }
     }, 150);
   }
 
@@ -389,8 +406,16 @@
     pane.scrollTop = drag.top - (e.clientY - drag.y);
   });
 
+  // The stream is the source of truth; the one-off read only paints early. Its answer may
+  // arrive after a newer streamed snapshot (even the final one), so it never overwrites one.
+  let streamed = false;
   const stream = new EventSource(`/api/v1${base}/events`);
-  stream.addEventListener("snapshot", (event) => showSnapshot(JSON.parse(event.data)));
+  stream.addEventListener("snapshot", (event) => {
+    streamed = true;
+    showSnapshot(JSON.parse(event.data));
+  });
   stream.addEventListener("end", () => stream.close());
-  Bracketry.api("GET", `${base}/monitor`).then(showSnapshot);
+  Bracketry.api("GET", `${base}/monitor`).then((snap) => {
+    if (!streamed) showSnapshot(snap);
+  });
 })();
