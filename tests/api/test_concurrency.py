@@ -77,3 +77,84 @@ def test_many_results_at_once_all_land_without_server_errors(live_server: httpx.
     with ThreadPoolExecutor(64) as pool:
         statuses = list(pool.map(post, ready))
     assert statuses == [200] * 64
+
+
+def _decide_first_round(http: httpx.Client, tournament_id: int, parallel: int) -> None:
+    """Every first-round match of a 32-player knockout decided (``parallel`` at once):
+    double forfeits on every third match, wins for the first-listed player elsewhere."""
+    ready = [s for s in all_sessions(http, tournament_id) if s["round"] == 1]
+    assert len(ready) == 16
+
+    def post(item: tuple[int, dict]) -> int:
+        number, session = item
+        path = f"{API}/tournaments/{tournament_id}/sessions/{session['id']}/result"
+        if number % 3 == 0:
+            return http.post(path, json={"outcome": "double_forfeit"}).status_code
+        winner = session["participants"][0]["player_id"]
+        return http.post(path, json={"winner_id": winner}).status_code
+
+    with ThreadPoolExecutor(parallel) as pool:
+        statuses = list(pool.map(post, enumerate(ready)))
+    assert statuses == [200] * len(ready)
+
+
+def _bracket(http: httpx.Client, tournament_id: int) -> list[tuple]:
+    """What the bracket says, without ids and times: status, players, outcome, winner."""
+    names = {}
+    for s in all_sessions(http, tournament_id):
+        for p in s["participants"] or []:
+            if p:
+                names[p["player_id"]] = p["name"]
+    shape = []
+    for s in all_sessions(http, tournament_id):
+        players = tuple(p and p["name"] for p in s["participants"] or [])
+        result = s["result"]
+        winner = result and result["winner_id"] and names[result["winner_id"]]
+        shape.append(
+            (s["round"], s["number"], s["status"], players, result and result["outcome"], winner)
+        )
+    return shape
+
+
+def test_results_and_double_forfeits_at_once_end_as_one_at_a_time(
+    live_server: httpx.Client,
+) -> None:
+    """Plain results share the tournament's lock; double forfeits (which leave walkovers to
+    settle) take it alone. Played 16 at once, the bracket must end exactly as it does with
+    one result at a time, every walkover settled."""
+    brackets = []
+    for parallel in (PARALLEL, 1):
+        tournament_id = closed_tournament(live_server, 32)
+        generate_now(live_server, tournament_id)
+        _decide_first_round(live_server, tournament_id, parallel)
+        brackets.append(_bracket(live_server, tournament_id))
+    concurrent, serial = brackets
+    assert concurrent == serial
+    second_round = [row for row in serial if row[0] == 2]
+    walkovers = [row for row in second_round if row[2] == "completed"]
+    assert walkovers, "a double forfeit next to a win must leave a settled walkover"
+    assert all(row[2] in ("completed", "ready") for row in second_round)
+
+
+def test_the_last_results_of_a_swiss_round_at_once_add_the_next_round_once(
+    live_server: httpx.Client,
+) -> None:
+    """In a format that grows, the result that completes a round appends the next: with every
+    result of a round posted at once, exactly one of them may see the round complete."""
+    tournament_id = closed_tournament(live_server, 16, tournament_format="swiss", rounds=3)
+    generate_now(live_server, tournament_id)
+    for round_ in (1, 2):
+        playing = [s for s in all_sessions(live_server, tournament_id) if s["round"] == round_]
+        assert len(playing) == 8
+
+        def post(session: dict) -> int:
+            path = f"{API}/tournaments/{tournament_id}/sessions/{session['id']}/result"
+            winner = session["participants"][0]["player_id"]
+            return live_server.post(path, json={"winner_id": winner}).status_code
+
+        with ThreadPoolExecutor(PARALLEL) as pool:
+            assert list(pool.map(post, playing)) == [200] * 8
+        rounds = [s["round"] for s in all_sessions(live_server, tournament_id)]
+        assert rounds.count(round_ + 1) == 8, (
+            f"round {round_ + 1} added {rounds.count(round_ + 1) // 8} times"
+        )

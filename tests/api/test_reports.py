@@ -76,6 +76,14 @@ def test_a_disputed_report_waits_for_the_organiser(client: TestClient, league: d
     assert resolved.status_code == 200, resolved.text
     assert resolved.json()["report"]["state"] == "resolved"
     assert resolved.json()["result"]["winner_id"] == b
+    # The answer is built from what the route wrote: it must equal a fresh read, and the
+    # audit entry must hold the states before and after.
+    assert client.get(path).json() == resolved.json()
+    entry = client.get(f"{API}/tournaments/{league['id']}/audit").json()["items"][0]
+    assert entry["action"].endswith("/result")
+    assert entry["after"] == resolved.json()
+    assert entry["before"]["report"]["state"] == "disputed"
+    assert entry["before"]["result"] is None
     assert client.get(f"{API}/tournaments/{league['id']}/reports").json()["total"] == 1
 
 

@@ -7,13 +7,14 @@ process and machine, not only this one.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bracketry.api.context import AppContext
 from bracketry.service import jobs
@@ -55,6 +56,36 @@ class JobCollector(Collector):
         )
 
 
+class MeasureLatency:
+    """ASGI middleware: each HTTP request's latency by method, route template and status
+    (a plain ASGI class: Starlette's ``BaseHTTPMiddleware`` costs a task per request)."""
+
+    def __init__(self, app: ASGIApp, histogram: Histogram) -> None:
+        self.app = app
+        self.histogram = histogram
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_status)
+        finally:
+            path = getattr(scope.get("route"), "path", "unmatched")
+            self.histogram.labels(scope["method"], path, str(status)).observe(
+                time.perf_counter() - start
+            )
+
+
 def install(app: FastAPI) -> None:
     """Add ``/metrics`` and the HTTP latency middleware to ``app``."""
     registry = CollectorRegistry()
@@ -66,18 +97,7 @@ def install(app: FastAPI) -> None:
     )
     registry.register(JobCollector(lambda: getattr(app.state, "context", None)))
 
-    @app.middleware("http")
-    async def measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        latency.labels(request.method, path, str(response.status_code)).observe(
-            time.perf_counter() - start
-        )
-        return response
+    app.add_middleware(MeasureLatency, histogram=latency)
 
     router = APIRouter(tags=["health"])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from bracketry.api.deps import Owner, Public, ReadDb, RefereeRule, WriteDb
+from bracketry.api.deps import Owner, Public, ReadDb, RefereeRule, RefereeTells, WriteDb, tell_audit
 from bracketry.api.params import (
     MAX_ID,
     Offset,
@@ -57,14 +57,20 @@ def get_session(tournament_id: TournamentId, session_id: SessionId, db: ReadDb) 
     return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
 
 
-@router.post("/{session_id}/result", dependencies=[RefereeRule])
+@router.post("/{session_id}/result", dependencies=[RefereeTells])
 def record_result(
-    tournament_id: TournamentId, session_id: SessionId, result_in: ResultCreate, db: WriteDb
+    tournament_id: TournamentId,
+    session_id: SessionId,
+    result_in: ResultCreate,
+    db: WriteDb,
+    request: Request,
 ) -> SessionRead:
     """Record a result and advance its players, atomically."""
-    return results.record(
+    recorded = results.record(
         db=db, tournament_id=tournament_id, session_id=session_id, result_in=result_in
     )
+    tell_audit(request, recorded.before, recorded.after)
+    return recorded.after
 
 
 @router.put("/{session_id}/result", dependencies=[Owner])

@@ -90,19 +90,21 @@ def record(
     if tournament_id is None and target is not None and target[0] == "tournament":
         tournament_id = target[1]
     kind_key = target or _target(params)
-    db.add(
-        AuditEntry(
-            at=utcnow(),
-            actor=principal.actor if principal else "anonymous",
-            user_id=principal.user_id if principal else None,
-            action=action[:200],
-            tournament_id=tournament_id,
-            target=None if kind_key is None else f"{kind_key[0]}:{kind_key[1]}",
-            request=None if request is None else request[:MAX_REQUEST_CHARS],
-            before=None if before is None else json.dumps(before),
-            after=None if after is None else json.dumps(after),
-            status_code=status_code,
-        )
+    db.flush()  # the route's pending changes first: the entry follows them
+    db.connection().execute(
+        AuditEntry.__table__.insert(),
+        {
+            "at": utcnow(),
+            "actor": principal.actor if principal else "anonymous",
+            "user_id": principal.user_id if principal else None,
+            "action": action[:200],
+            "tournament_id": tournament_id,
+            "target": None if kind_key is None else f"{kind_key[0]}:{kind_key[1]}",
+            "request": None if request is None else request[:MAX_REQUEST_CHARS],
+            "before": None if before is None else json.dumps(before),
+            "after": None if after is None else json.dumps(after),
+            "status_code": status_code,
+        },
     )
 
 

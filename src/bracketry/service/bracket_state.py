@@ -6,6 +6,7 @@ Players are indexed by seed (index ``i`` is seed ``i + 1``), as every format exp
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import Connection
@@ -268,12 +269,14 @@ def write_results(
     score_a: np.ndarray | None,
     score_b: np.ndarray | None,
     source: str,
+    recorded_at: datetime | None = None,
 ) -> int:
-    """Append result rows for ``match_ids`` in bulk; ``outcome`` is one for all or one each
-    (as outcome codes), a ``NO_WINNER`` winner slot is stored as NULL."""
+    """Append result rows for ``match_ids`` in bulk (recorded now unless told when);
+    ``outcome`` is one for all or one each (as outcome codes), a ``NO_WINNER`` winner slot is
+    stored as NULL."""
     count = int(match_ids.size)
     none = [None] * count
-    now = bind_value(conn, Result.__table__, "recorded_at", utcnow())
+    now = bind_value(conn, Result.__table__, "recorded_at", recorded_at or utcnow())
     if isinstance(outcome, Outcome):
         outcomes: object = [outcome.value] * count
     else:

@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import NamedTuple
+
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bracketry.engine.bracket import Moves, advance
 from bracketry.engine.formats.base import Format
-from bracketry.engine.model import NO_WINNER, NOBODY, Outcome, Slot
+from bracketry.engine.model import NO_WINNER, NOBODY, MatchStatus, Outcome, Slot
 from bracketry.engine.results import ResultError, judge
-from bracketry.schemas.session import ResultCreate, SessionRead
+from bracketry.schemas.session import ResultCreate, ResultRead, SessionRead
 from bracketry.service import bracket_state, formats, sessions
 from bracketry.service.bracket_state import write_moves, write_results
 from bracketry.service.errors import Conflict, Invalid
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
+from bracketry.store import locks
 from bracketry.store.models import NOBODY_ID, Advancement, Match, Report, Result, Tournament
 from bracketry.store.types import utcnow
+
+_LOCK_MATCH = (
+    select(Match.id)
+    .where(Match.id == bindparam("session_id"), Match.tournament_id == bindparam("tournament_id"))
+    .with_for_update()
+)
+_FACING_NOBODY = select(Advancement.match_id).where(
+    or_(
+        (Advancement.match_id == bindparam("m1")) & (Advancement.slot == bindparam("s1")),
+        (Advancement.match_id == bindparam("m2")) & (Advancement.slot == bindparam("s2")),
+    ),
+    Advancement.player_id == NOBODY_ID,
+)
+"""Whether nobody waits in the given slot of either of two matches."""
+
+
+class Recorded(NamedTuple):
+    """A session as it was before its result and as it is after."""
+
+    before: SessionRead
+    after: SessionRead
 
 
 def record(
@@ -27,10 +52,10 @@ def record(
     session_id: int,
     result_in: ResultCreate,
     source: str = "manual",
-) -> SessionRead:
+) -> Recorded:
     """Record ``result_in`` for a ready session and advance its players, atomically; a
     players' report still open on it is thereby resolved."""
-    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    tournament = _locked(db, tournament_id, session_id, Outcome(result_in.outcome))
     require_status(tournament, Status.IN_PROGRESS, action="record results")
     fmt = formats.format_of(tournament)
     match = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
@@ -41,6 +66,7 @@ def record(
             "PUT a correction to change it"
         )
     outcome, won = judged(match, result_in, fmt=fmt)
+    now = utcnow()
     apply(
         db,
         tournament_id=tournament_id,
@@ -49,16 +75,55 @@ def record(
         won=won,
         result_in=result_in,
         source=source,
+        recorded_at=now,
     )
-    if match.report is not None and match.report.state in ("pending", "disputed"):
+    report = match.report
+    if report is not None and report.state in ("pending", "disputed"):
         db.execute(
             update(Report)
             .where(Report.match_id == session_id)
-            .values(state="resolved", updated_at=utcnow())
+            .values(state="resolved", updated_at=now)
         )
+        report = report.model_copy(update={"state": "resolved", "updated_at": now})
     follow_up(db, tournament=tournament, fmt=fmt, walkovers=walkover_due(db, match, outcome))
-    db.flush()
-    return sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
+    result = ResultRead(
+        outcome=outcome,
+        winner_id=None if won == NO_WINNER else _player_id(match, won),
+        score_a=result_in.score_a,
+        score_b=result_in.score_b,
+        source=source,
+        recorded_at=now,
+    )
+    after = match.model_copy(
+        update={"status": MatchStatus.COMPLETED, "result": result, "report": report}
+    )
+    return Recorded(match, after)
+
+
+def _locked(db: Session, tournament_id: int, session_id: int, outcome: Outcome) -> Tournament:
+    """The tournament, locked for one result.
+
+    A double forfeit can leave walkovers to settle down the bracket: it locks the
+    tournament exclusively, so no other result is in flight while it settles them. Any
+    other result shares the tournament's lock and locks only its own match, so results of
+    one tournament are recorded side by side (a result that meets a walkover settles it
+    along a path no concurrent result writes to: only double forfeits create walkovers).
+    In a format that grows, the last result of a round appends the next, and exactly one
+    result may see the round complete: those results also queue on the tournament's
+    results lock, one at a time."""
+    if outcome is Outcome.DOUBLE_FORFEIT:
+        return lock_or_raise(db=db, tournament_id=tournament_id)
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id, shared=True)
+    conn = db.connection()
+    if formats.format_of(tournament).grows:
+        locks.hold(conn, "bracketry.results", tournament_id)
+    conn.execute(_LOCK_MATCH, {"session_id": session_id, "tournament_id": tournament_id})
+    return tournament
+
+
+def _player_id(match: SessionRead, slot: int) -> int | None:
+    participant = None if match.participants is None else match.participants[slot]
+    return None if participant is None else participant.player_id
 
 
 def follow_up(db: Session, *, tournament: Tournament, fmt: Format, walkovers: bool) -> None:
@@ -121,8 +186,10 @@ def apply(
     won: int,
     result_in: ResultCreate,
     source: str = "manual",
+    recorded_at: datetime | None = None,
 ) -> None:
-    """Write the result row of ``match`` and, for a winner, its players' moves."""
+    """Write the result row of ``match`` (recorded now unless told when) and, for a winner,
+    its players' moves."""
     conn = db.connection()
     write_results(
         conn,
@@ -133,6 +200,7 @@ def apply(
         score_a=np.array([result_in.score_a]),
         score_b=np.array([result_in.score_b]),
         source=source,
+        recorded_at=recorded_at,
     )
     if won != NO_WINNER and match.participants is not None:
         players = np.array([p.player_id for p in match.participants if p is not None])
@@ -150,8 +218,14 @@ def walkover_due(db: Session, match: SessionRead, outcome: Outcome) -> bool:
     links = [link for link in (match.winner_to, match.loser_to) if link is not None]
     if outcome is Outcome.DOUBLE_FORFEIT:
         return bool(links)
-    facing = [db.get(Advancement, (link.match_id, 1 - link.slot)) for link in links]
-    return any(row is not None and row.player_id == NOBODY_ID for row in facing)
+    if not links:
+        return False
+    (first, *rest) = [(link.match_id, 1 - link.slot) for link in links]
+    second = rest[0] if rest else first
+    facing = db.connection().execute(
+        _FACING_NOBODY, {"m1": first[0], "s1": first[1], "m2": second[0], "s2": second[1]}
+    )
+    return facing.first() is not None
 
 
 def undecided_count(db: Session, tournament_id: int) -> int:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from bracketry.engine.formats.heats import places
@@ -167,16 +167,51 @@ def list_page(
     return SessionPage(items=items, total=total, next_offset=following)
 
 
+_ONE_SESSION = (
+    view_query()
+    .add_columns(
+        Report.state.label("report_state"),
+        Report.reporter_id.label("report_reporter_id"),
+        Report.outcome.label("report_outcome"),
+        Report.winner_id.label("report_winner_id"),
+        Report.score_a.label("report_score_a"),
+        Report.score_b.label("report_score_b"),
+        Report.reason.label("report_reason"),
+        Report.reported_at.label("report_reported_at"),
+        Report.updated_at.label("report_updated_at"),
+    )
+    .outerjoin(Report, Report.match_id == Match.id)
+    .where(Match.id == bindparam("session_id"), Match.tournament_id == bindparam("tournament_id"))
+)
+"""One session with its players' report: built once, as it is read on every result."""
+
+
 def get_or_raise(*, db: Session, tournament_id: int, session_id: int) -> SessionRead:
     """One session of the tournament, or :class:`NotFound`."""
-    row = db.execute(
-        view_query().where(Match.id == session_id, Match.tournament_id == tournament_id)
-    ).one_or_none()
+    row = (
+        db.connection()
+        .execute(_ONE_SESSION, {"session_id": session_id, "tournament_id": tournament_id})
+        .one_or_none()
+    )
     if row is None:
         raise NotFound(
             f"session {session_id} does not exist in tournament {tournament_id}", field="session_id"
         )
-    return with_reports(db, with_heat_entries(db, [to_read(row)]))[0]
+    item = to_read(row)
+    if row.report_state is not None:
+        item.report = ReportRead(
+            session_id=row.id,
+            state=row.report_state,
+            reporter_id=row.report_reporter_id,
+            outcome=row.report_outcome,
+            winner_id=row.report_winner_id,
+            score_a=row.report_score_a,
+            score_b=row.report_score_b,
+            reason=row.report_reason,
+            reported_at=row.report_reported_at,
+            updated_at=row.report_updated_at,
+        )
+    return with_heat_entries(db, [item])[0]
 
 
 def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead]:

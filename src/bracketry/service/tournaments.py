@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.tournament import (
@@ -58,11 +58,17 @@ def get_or_raise(*, db: Session, tournament_id: int) -> Tournament:
     return tournament
 
 
-def lock_or_raise(*, db: Session, tournament_id: int) -> Tournament:
-    """The tournament, row-locked for the rest of the write transaction."""
-    tournament = db.execute(
-        select(Tournament).where(Tournament.id == tournament_id).with_for_update()
-    ).scalar_one_or_none()
+_ONE = select(Tournament).where(Tournament.id == bindparam("tournament_id"))
+_LOCK = _ONE.with_for_update().execution_options(populate_existing=True)
+_LOCK_SHARED = _ONE.with_for_update(read=True).execution_options(populate_existing=True)
+
+
+def lock_or_raise(*, db: Session, tournament_id: int, shared: bool = False) -> Tournament:
+    """The tournament, row-locked for the rest of the write transaction: exclusively, or
+    ``shared`` with other shared holders (plain results), which every exclusive holder
+    (status changes, corrections, growing rounds) waits for and excludes."""
+    statement = _LOCK_SHARED if shared else _LOCK
+    tournament = db.execute(statement, {"tournament_id": tournament_id}).scalar_one_or_none()
     if tournament is None:
         raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
     return tournament

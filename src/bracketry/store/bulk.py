@@ -2,7 +2,8 @@
 
 Callers hand over columns (numpy arrays or lists, aligned); the writer turns them into
 rows and uses the fastest path of the dialect, in the caller's transaction: ``COPY ...
-FROM STDIN`` on PostgreSQL, one ``executemany`` on SQLite.
+FROM STDIN`` on PostgreSQL, one ``executemany`` on SQLite (and for a few rows on
+PostgreSQL, where a COPY's own round trips cost more than the rows).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import numpy as np
 from sqlalchemy import Connection, Table, func, select, text
 
 Column = np.ndarray | Sequence[Any]
+FEW_ROWS = 16
+"""Up to this many rows go in as one plain INSERT on PostgreSQL too."""
 
 
 def _as_list(column: Column) -> list[Any]:
@@ -62,7 +65,7 @@ def insert_columns(
     rows = rows_from_columns(columns)
     if not rows:
         return 0
-    if conn.dialect.name == "postgresql":
+    if conn.dialect.name == "postgresql" and len(rows) > FEW_ROWS:
         _copy_rows(conn, table, names, rows)
         return len(rows)
     marks = (
