@@ -53,11 +53,12 @@ class Settings(BaseSettings):
         default_factory=list, description="Origins allowed cross-site (none by default)."
     )
     max_concurrent_writes: int = Field(
-        8,
+        4,
         ge=1,
         le=64,
         description="Mutations one process runs at once; more wait without holding a thread "
-        "or a database connection (writes to one tournament take turns anyway).",
+        "or a database connection (a process computes one at a time anyway: more threads "
+        "only take turns on the interpreter).",
     )
     max_body_bytes: int = Field(
         32 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above)."
