@@ -1,14 +1,49 @@
 "use strict";
-// Shared by every page: the bearer token (admin token, API key or access token; kept in this
-// browser only, sent as a header, never as a cookie) and a small API client.
+// Shared by every page: the bearer token (admin token, API key, or the access token of a
+// password sign-in with its refresh token; kept in this browser only, sent as a header, never
+// as a cookie) and a small API client.
 const Bracketry = (() => {
   const KEY = "bracketry-admin-token";
+  const REFRESH = "bracketry-refresh-token";
+  const ACCOUNT = "bracketry-account";
 
   function token() {
     return localStorage.getItem(KEY) || "";
   }
 
-  async function api(method, path, body) {
+  function keepPair(pair, username) {
+    localStorage.setItem(KEY, pair.access_token);
+    localStorage.setItem(REFRESH, pair.refresh_token);
+    if (username) localStorage.setItem(ACCOUNT, username);
+  }
+
+  function forget() {
+    for (const key of [KEY, REFRESH, ACCOUNT]) localStorage.removeItem(key);
+  }
+
+  async function read(response) {
+    try {
+      return await response.json();
+    } catch (_) {
+      return null;
+    }
+  }
+
+  // An expired access token is renewed once with the refresh token, then the call retried.
+  async function renewed() {
+    const refresh = localStorage.getItem(REFRESH);
+    if (!refresh) return false;
+    const response = await fetch("/api/v1/auth/refresh", {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: refresh }),
+    });
+    if (!response.ok) return false;
+    keepPair(await response.json());
+    return true;
+  }
+
+  async function api(method, path, body, retried = false) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (method !== "GET" && token()) headers.Authorization = "Bearer " + token();
@@ -17,11 +52,9 @@ const Bracketry = (() => {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    let data = null;
-    try {
-      data = await response.json();
-    } catch (_) {
-      data = null;
+    const data = await read(response);
+    if (response.status === 401 && method !== "GET" && !retried && (await renewed())) {
+      return api(method, path, body, true);
     }
     if (!response.ok) {
       const message = data && typeof data.detail === "string" ? data.detail : `${response.status} ${response.statusText}`;
@@ -41,16 +74,56 @@ const Bracketry = (() => {
     if (state) state.textContent = token() ? "token saved" : "no token: actions will be refused";
   }
 
+  function showAccount() {
+    const account = localStorage.getItem(ACCOUNT);
+    const signedIn = Boolean(account && localStorage.getItem(REFRESH));
+    document.getElementById("signin-state").textContent = signedIn ? `signed in as ${account}` : "";
+    document.getElementById("signout").hidden = !signedIn;
+  }
+
+  async function signIn(form) {
+    const state = document.getElementById("signin-state");
+    const username = form.elements.username.value.trim();
+    const response = await fetch("/api/v1/auth/token", {
+      method: "POST",
+      headers: { Accept: "application/json" },
+      body: new URLSearchParams({ username, password: form.elements.password.value }),
+    });
+    const data = await read(response);
+    form.elements.password.value = "";
+    if (!response.ok) {
+      state.textContent = data && typeof data.detail === "string" ? data.detail : `sign-in failed (${response.status})`;
+      return;
+    }
+    keepPair(data, username);
+    document.getElementById("admin-token").value = "";
+    showTokenState();
+    showAccount();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     const form = document.getElementById("token-form");
     if (!form) return;
     const input = document.getElementById("admin-token");
-    input.value = token();
+    input.value = localStorage.getItem(REFRESH) ? "" : token();
     showTokenState();
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      forget();
       localStorage.setItem(KEY, input.value.trim());
       showTokenState();
+      showAccount();
+    });
+    const signin = document.getElementById("signin-form");
+    showAccount();
+    signin.addEventListener("submit", (event) => {
+      event.preventDefault();
+      signIn(signin);
+    });
+    document.getElementById("signout").addEventListener("click", () => {
+      forget();
+      showTokenState();
+      showAccount();
     });
   });
 
