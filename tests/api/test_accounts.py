@@ -235,3 +235,53 @@ def test_sign_up_can_be_closed(settings: Settings) -> None:
             f"{API}/auth/register", json={"username": "zed", "password": PASSWORD, "name": "Z"}
         )
         assert_error(answer, 403, "closed")
+
+
+def test_a_refresh_token_renews_once_and_a_second_use_ends_the_sign_in(
+    client: TestClient,
+) -> None:
+    make_user(client, "rota", "organizer")
+    first = sign_in(client, "rota")
+    refresh = f"{API}/auth/refresh"
+    second = client.post(refresh, json={"refresh_token": first["refresh_token"]}, headers=ANONYMOUS)
+    assert second.status_code == 200, second.text
+    assert second.json()["refresh_token"] != first["refresh_token"]
+    # The used token again: somebody holds a copy, so the whole sign-in ends ...
+    replay = client.post(refresh, json={"refresh_token": first["refresh_token"]}, headers=ANONYMOUS)
+    assert_error(replay, 401, "already used")
+    # ... and the pair handed out before the replay renews nothing either.
+    later = client.post(
+        refresh, json={"refresh_token": second.json()["refresh_token"]}, headers=ANONYMOUS
+    )
+    assert_error(later, 401, "already used")
+    # Another sign-in of the same account is untouched.
+    other = sign_in(client, "rota")
+    again = client.post(refresh, json={"refresh_token": other["refresh_token"]}, headers=ANONYMOUS)
+    assert again.status_code == 200, again.text
+
+
+def test_signing_out_ends_the_sign_in(client: TestClient) -> None:
+    make_user(client, "leaver", "referee")
+    pair = sign_in(client, "leaver")
+    out = client.post(
+        f"{API}/auth/sign-out", json={"refresh_token": pair["refresh_token"]}, headers=ANONYMOUS
+    )
+    assert out.status_code == 204, out.text
+    renewed = client.post(
+        f"{API}/auth/refresh", json={"refresh_token": pair["refresh_token"]}, headers=ANONYMOUS
+    )
+    assert_error(renewed, 401, "already used or revoked")
+    # Bad input: an access token, garbage, an unknown field, nothing.
+    sign_out = f"{API}/auth/sign-out"
+    assert_error(
+        client.post(sign_out, json={"refresh_token": pair["access_token"]}, headers=ANONYMOUS),
+        401,
+        "refresh token",
+    )
+    assert_error(client.post(sign_out, json={"refresh_token": "x.y.z"}, headers=ANONYMOUS), 401)
+    assert_error(
+        client.post(sign_out, json={"refresh_token": "a", "more": 1}, headers=ANONYMOUS),
+        422,
+        "more",
+    )
+    assert_error(client.post(sign_out, json={}, headers=ANONYMOUS), 422, "refresh_token")

@@ -1,5 +1,6 @@
 """Signing in with a password in the page header: the access token acts for the account, a
-renewal follows an expired one, a bad password is told, and signing out forgets both."""
+renewal follows an expired one, a bad password is told, and signing out forgets both and
+ends the sign-in on the server."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.api.accounts_helpers import PASSWORD, make_user
+from tests.api.helpers import API
 from tests.ui.conftest import BrowserProblems
 from tests.ui.test_monitor import assert_clean, tid
 
@@ -67,7 +69,14 @@ def test_a_wrong_password_is_told_and_signing_out_forgets_the_tokens(
     expect(tid(page, "signin-state")).to_have_text("signed in as referee-1")
     page.reload()
     expect(tid(page, "signin-state")).to_have_text("signed in as referee-1")
-    tid(page, "signout").click()
+    refresh = page.evaluate(STORED, "bracketry-refresh-token")
+    with page.expect_response(re.compile(r"/auth/sign-out$")) as signed_out:
+        tid(page, "signout").click()
+    assert signed_out.value.status == 204
+    renewed = live_server.post(
+        f"{API}/auth/refresh", json={"refresh_token": refresh}, headers={"Authorization": ""}
+    )
+    assert renewed.status_code == 401, "signing out ends the sign-in on the server too"
     expect(tid(page, "signin-state")).to_have_text("")
     expect(tid(page, "signout")).to_be_hidden()
     for key in ("bracketry-admin-token", "bracketry-refresh-token", "bracketry-account"):

@@ -3,11 +3,11 @@ admins' management of accounts."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request, Response, status
 
+from bracketry.api.context import AppContext
 from bracketry.api.deps import Admin, Caller, Context, Public, ReadDb, Signed, SignIn, WriteDb
 from bracketry.api.params import MAX_ID, Offset, limit_param
 from bracketry.schemas.account import (
@@ -22,7 +22,7 @@ from bracketry.schemas.account import (
     UserRead,
     UserUpdate,
 )
-from bracketry.service import accounts, tokens
+from bracketry.service import accounts, sign_ins, tokens
 from bracketry.service.access import Principal
 from bracketry.service.errors import Conflict, Forbidden, Unauthorized
 
@@ -32,16 +32,8 @@ UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="Account id.")]
 KeyId = Annotated[int, Path(ge=1, le=MAX_ID, description="API key id.")]
 
 
-def _pair(ctx: Context, user_id: int) -> TokenPair:
-    access = timedelta(minutes=ctx.settings.access_token_minutes)
-    refresh = timedelta(days=ctx.settings.refresh_token_days)
-    return TokenPair(
-        access_token=tokens.issue(user_id, tokens.ACCESS, secret=ctx.jwt_secret, lifetime=access),
-        refresh_token=tokens.issue(
-            user_id, tokens.REFRESH, secret=ctx.jwt_secret, lifetime=refresh
-        ),
-        expires_in=int(access.total_seconds()),
-    )
+def _lifetimes(ctx: AppContext) -> tokens.Lifetimes:
+    return sign_ins.lifetimes(ctx.settings.access_token_minutes, ctx.settings.refresh_token_days)
 
 
 def _account(who: Principal | None) -> int:
@@ -63,7 +55,7 @@ def register(registration: Registration, ctx: Context, db: WriteDb, request: Req
 @router.post("/auth/token", dependencies=[SignIn])
 def sign_in(
     ctx: Context,
-    db: ReadDb,
+    db: WriteDb,
     request: Request,
     username: Annotated[str, Form(min_length=1, max_length=64)],
     password: Annotated[str, Form(min_length=1, max_length=128)],
@@ -78,14 +70,32 @@ def sign_in(
         ctx.logins.failed(key)
         raise
     ctx.logins.succeeded(key)
-    return _pair(ctx, user.id)
+    return sign_ins.start(db, user_id=user.id, secret=ctx.jwt_secret, lifetimes=_lifetimes(ctx))
 
 
 @router.post("/auth/refresh", dependencies=[SignIn])
-def refresh(body: RefreshIn, ctx: Context, db: ReadDb) -> TokenPair:
-    """A new token pair for a valid refresh token of an enabled account."""
-    user_id = tokens.read(body.refresh_token, tokens.REFRESH, secret=ctx.jwt_secret)
-    return _pair(ctx, accounts.active_user(db, user_id).id)
+def refresh(body: RefreshIn, ctx: Context) -> TokenPair:
+    """The next token pair for a live refresh token of an enabled account; the one sent is
+    used up. Sent a second time, it ends its sign-in (somebody else holds a copy)."""
+    # Its own transaction: a refusal that ends a sign-in must still be committed.
+    with ctx.database.write() as db:
+        renewed = sign_ins.renew(
+            db,
+            refresh_token=body.refresh_token,
+            secret=ctx.jwt_secret,
+            lifetimes=_lifetimes(ctx),
+        )
+    if isinstance(renewed, Unauthorized):
+        raise renewed
+    return renewed
+
+
+@router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT, dependencies=[SignIn])
+def sign_out(body: RefreshIn, ctx: Context, db: WriteDb) -> Response:
+    """End the sign-in of a refresh token: it and its successors renew nothing any more
+    (access tokens already issued live until they expire)."""
+    sign_ins.end(db, refresh_token=body.refresh_token, secret=ctx.jwt_secret)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/auth/me", dependencies=[Signed])

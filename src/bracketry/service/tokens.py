@@ -38,15 +38,37 @@ def ensure_secret(*, db: Session, configured: str | None) -> str:
     return row.value_hash  # a signing key must be usable, so it is stored as is
 
 
-def issue(user_id: int, kind: str, *, secret: str, lifetime: timedelta) -> str:
-    """A signed token of ``kind`` for ``user_id``."""
+def issue(
+    user_id: int, kind: str, *, secret: str, lifetime: timedelta, jti: str | None = None
+) -> str:
+    """A signed token of ``kind`` for ``user_id`` (with its own id ``jti`` when given)."""
     now = utcnow()
-    claims = {"sub": str(user_id), "typ": kind, "iat": now, "exp": now + lifetime}
+    claims: dict[str, object] = {
+        "sub": str(user_id),
+        "typ": kind,
+        "iat": now,
+        "exp": now + lifetime,
+    }
+    if jti is not None:
+        claims["jti"] = jti
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
 def read(token: str, kind: str, *, secret: str) -> int:
     """The user id in a valid, unexpired token of ``kind``; :class:`Unauthorized` else."""
+    return int(_claims(token, kind, secret=secret)["sub"])
+
+
+def read_refresh(token: str, *, secret: str) -> tuple[int, str]:
+    """The user id and token id of a valid, unexpired refresh token."""
+    claims = _claims(token, REFRESH, secret=secret)
+    jti = claims.get("jti")
+    if not isinstance(jti, str) or not jti:
+        raise Unauthorized("this refresh token is from an older version: sign in again")
+    return int(claims["sub"]), jti
+
+
+def _claims(token: str, kind: str, *, secret: str) -> dict[str, object]:
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "typ"]}
@@ -57,4 +79,4 @@ def read(token: str, kind: str, *, secret: str) -> int:
         raise Unauthorized(f"not a valid {kind} token") from error
     if claims.get("typ") != kind or not str(claims.get("sub", "")).isdigit():
         raise Unauthorized(f"not a valid {kind} token")
-    return int(claims["sub"])
+    return claims

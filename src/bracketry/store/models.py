@@ -292,6 +292,19 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class RefreshToken(Base):
+    """A refresh token issued at sign-in or by a renewal; each is used once (a renewal
+    revokes it), and every token of one sign-in shares its ``family``."""
+
+    __tablename__ = "refresh_tokens"
+
+    jti: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    family: Mapped[str] = mapped_column(String(32), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
 class ApiKey(Base):
     """A machine client's key, acting as its user: stored as a SHA-256 hash, shown once."""
 

@@ -120,10 +120,19 @@ const Bracketry = (() => {
       event.preventDefault();
       signIn(signin);
     });
-    document.getElementById("signout").addEventListener("click", () => {
+    document.getElementById("signout").addEventListener("click", async () => {
+      const refresh = localStorage.getItem(REFRESH);
       forget();
       showTokenState();
       showAccount();
+      if (refresh) {
+        // End the sign-in on the server too, so a copy of the refresh token renews nothing.
+        await fetch("/api/v1/auth/sign-out", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ refresh_token: refresh }),
+        });
+      }
     });
   });
 
