@@ -24,7 +24,11 @@ its backends, on average, are on the CPU, waiting for a lock, on I/O, or idle in
 Nothing here checks a target (the issue's is >= 1,000 results/s on one 2-core machine).
 
 Needs PostgreSQL (``BRACKETRY_TEST_PG``, default postgresql+psycopg://postgres@127.0.0.1:5432).
-Usage: python -m bench.load [--players 16384] [--clients 50] [--workers 2] [--stock-uvicorn]
+With ``--batch N`` the multi-client run posts up to N playable results per request to the
+batch route (``POST /tournaments/{id}/results``) instead of one per request.
+
+Usage: python -m bench.load [--players 16384] [--clients 50] [--workers 2] [--batch 1]
+       [--stock-uvicorn]
 """
 
 from __future__ import annotations
@@ -289,6 +293,7 @@ class Reporting:
     players: int
     matches: int
     clients: int
+    batch: int = 1
     work: queue.Queue[tuple[int, Player, Player] | None] = field(default_factory=queue.Queue)
     lock: threading.Lock = field(default_factory=threading.Lock)
     arrived: dict[int, list[Player | None]] = field(default_factory=dict)
@@ -321,31 +326,55 @@ class Reporting:
             del self.arrived[link["match_id"]]
             self.work.put((link["match_id"], slots[0], slots[1]))
 
+    def take(self) -> tuple[list[tuple[int, Player, Player]], bool]:
+        """The next playable matches for one request (up to ``batch``, waiting for the
+        first) and whether the client is told to stop after them."""
+        try:
+            first = self.work.get(timeout=STALL_S)
+        except queue.Empty:
+            self.finish(f"no playable match for {STALL_S} s")
+            return [], True
+        if first is None:
+            return [], True
+        items = [first]
+        while len(items) < self.batch:
+            try:
+                more = self.work.get_nowait()
+            except queue.Empty:
+                break
+            if more is None:
+                return items, True
+            items.append(more)
+        return items, False
+
     def client(self) -> None:
-        """One client: report results until told to stop. It speaks HTTP/1.1 keep-alive
-        through the standard library's ``http.client``: the clients share the machine with
-        the server, and a lighter client leaves more of it to the server (httpx costs about
-        five times as much CPU per request)."""
+        """One client: report results until told to stop, one per request (or up to
+        ``batch`` per request to the batch route). It speaks HTTP/1.1 keep-alive through
+        the standard library's ``http.client``: the clients share the machine with the
+        server, and a lighter client leaves more of it to the server (httpx costs about five
+        times as much CPU per request)."""
         latencies: list[float] = []
         address = urlsplit(self.base)
         headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
         conn = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        base = f"{API}/tournaments/{self.tournament_id}"
         try:
-            while True:
-                try:
-                    item = self.work.get(timeout=STALL_S)
-                except queue.Empty:
-                    self.finish(f"no playable match for {STALL_S} s")
+            stop = False
+            while not stop:
+                items, stop = self.take()
+                if not items:
                     break
-                if item is None:
-                    break
-                match_id, a, b = item
-                winner, loser = winner_of(a, b)
-                url = f"{API}/tournaments/{self.tournament_id}/sessions/{match_id}/result"
-                body = json.dumps({"winner_id": winner[0]}).encode()
+                played = [(match_id, *winner_of(a, b)) for match_id, a, b in items]
+                if self.batch == 1:
+                    url = f"{base}/sessions/{played[0][0]}/result"
+                    payload: Any = {"winner_id": played[0][1][0]}
+                else:
+                    url = f"{base}/results"
+                    results = [{"session_id": m, "winner_id": w[0]} for m, w, _ in played]
+                    payload = {"results": results}
                 start = time.perf_counter()
                 try:
-                    conn.request("POST", url, body=body, headers=headers)
+                    conn.request("POST", url, body=json.dumps(payload).encode(), headers=headers)
                     answer = conn.getresponse()
                     text = answer.read()
                 except OSError as error:
@@ -353,17 +382,17 @@ class Reporting:
                     break
                 latencies.append(time.perf_counter() - start)
                 with self.lock:
-                    self.statuses[answer.status] += 1
-                if answer.status == 409:
-                    continue  # a duplicate: whoever reported it first advances its players
+                    self.statuses[answer.status] += len(played)
                 if answer.status != 200:
                     self.finish(f"POST {url}: {answer.status} {text[:300]!r}")
                     break
-                session = json.loads(text)
+                data = json.loads(text)
+                sessions = [data] if self.batch == 1 else data["items"]
                 with self.lock:
-                    self.arrive(session["winner_to"], winner)
-                    self.arrive(session["loser_to"], loser)
-                    self.decided += 1
+                    for (_, winner, loser), session in zip(played, sessions, strict=True):
+                        self.arrive(session["winner_to"], winner)
+                        self.arrive(session["loser_to"], loser)
+                    self.decided += len(played)
                     if self.decided == self.matches:
                         self.finish()
         finally:
@@ -485,6 +514,7 @@ def figures(name: str, run: Reporting, wall: float, players: int) -> dict[str, o
         "players": players,
         "matches": run.matches,
         "clients": run.clients,
+        "batch": run.batch,
         "wall_s": round(wall, 2),
         "results_per_s": round(results / wall, 1),
         "p50_ms": percentile(run.latencies, 0.50),
@@ -523,6 +553,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument(
+        "--batch",
+        type=int,
+        default=1,
+        help="results per request of the multi-client run (above 1: POST …/results; "
+        "latency is then per request)",
+    )
+    parser.add_argument(
         "--stock-uvicorn",
         action="store_true",
         help="serve with `python -m uvicorn --workers N` as it comes (no TCP_NODELAY)",
@@ -537,7 +574,9 @@ def main() -> None:
                 with httpx.Client(base_url=f"{base}{API}", headers=headers, timeout=120) as http:
                     many_id, matches, many_ready = ready_tournament(http, "Many", args.players)
                     one_id, _, one_ready = ready_tournament(http, "One", args.players)
-                    many = Reporting(base, many_id, args.players, matches, args.clients)
+                    many = Reporting(
+                        base, many_id, args.players, matches, args.clients, batch=args.batch
+                    )
                     many.feed(many_ready)
                     many_line = measured(http, many, server, url, "load_results_concurrent")
                     one = Reporting(base, one_id, args.players, matches, 1)

@@ -158,3 +158,28 @@ def test_the_last_results_of_a_swiss_round_at_once_add_the_next_round_once(
         assert rounds.count(round_ + 1) == 8, (
             f"round {round_ + 1} added {rounds.count(round_ + 1) // 8} times"
         )
+
+
+def test_two_batches_of_the_same_results_in_opposite_orders_never_deadlock(
+    live_server: httpx.Client,
+) -> None:
+    """Batches lock their matches in id order: one of two overlapping batches wins whole,
+    the other gets 409 (never a deadlock's 500, never half of each)."""
+    for _ in range(4):
+        tournament_id = closed_tournament(live_server, 16)
+        generate_now(live_server, tournament_id)
+        first = [s for s in all_sessions(live_server, tournament_id) if s["round"] == 1]
+        forward = [
+            {"session_id": s["id"], "winner_id": s["participants"][i % 2]["player_id"]}
+            for i, s in enumerate(first)
+        ]
+        path = f"{API}/tournaments/{tournament_id}/results"
+
+        def post(batch: list[dict], path: str = path) -> int:
+            return live_server.post(path, json={"results": batch}).status_code
+
+        with ThreadPoolExecutor(2) as pool:
+            statuses = sorted(pool.map(post, [forward, forward[::-1]]))
+        assert statuses == [200, 409]
+        decided = [s for s in all_sessions(live_server, tournament_id) if s["round"] == 1]
+        assert all(s["status"] == "completed" for s in decided)

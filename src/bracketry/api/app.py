@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tournaments.router,
         imports.router,
         sessions.router,
+        sessions.batches,
         exports.router,
         live.router,
         players.router,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
 from fastapi.params import Depends as DependsParam
-from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -116,10 +116,11 @@ def _request_text(body: bytes) -> str | None:
     return json.dumps(data)
 
 
-def tell_audit(request: Request, before: BaseModel, after: BaseModel) -> None:
-    """A route's own account of what it changed, for a guard made with ``states="route"``:
-    the states it read and wrote anyway, so the log needs no reads of its own."""
-    request.state.audit_states = (before.model_dump(mode="json"), after.model_dump(mode="json"))
+def tell_audit(request: Request, before: Any, after: Any) -> None:
+    """A route's own account of what it changed (models, or lists of them), for a guard
+    made with ``states="route"``: the states it read and wrote anyway, so the log needs no
+    reads of its own."""
+    request.state.audit_states = (to_jsonable_python(before), to_jsonable_python(after))
 
 
 def allow(rule: Rule, *, audited: bool = True, states: str = "read") -> DependsParam:

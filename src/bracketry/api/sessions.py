@@ -19,6 +19,8 @@ from bracketry.engine.model import MatchStatus
 from bracketry.schemas.session import (
     CorrectionOutcome,
     HeatResultCreate,
+    ResultBatch,
+    ResultBatchRead,
     ResultCorrection,
     ResultCreate,
     SessionPage,
@@ -27,6 +29,7 @@ from bracketry.schemas.session import (
 from bracketry.service import corrections, heat_results, results, sessions
 
 router = APIRouter(prefix="/tournaments/{tournament_id}/sessions", tags=["sessions"])
+batches = APIRouter(prefix="/tournaments/{tournament_id}", tags=["sessions"])
 
 
 @router.get("", dependencies=[Public])
@@ -103,3 +106,14 @@ def correct_heat_result(
     return heat_results.record(
         db=db, tournament_id=tournament_id, session_id=session_id, heat_in=heat_in, correct=True
     )
+
+
+@batches.post("/results", dependencies=[RefereeTells])
+def record_results(
+    tournament_id: TournamentId, batch: ResultBatch, db: WriteDb, request: Request
+) -> ResultBatchRead:
+    """Record up to 1,000 results at once, in their order, all or none (a refusal names
+    ``results[i]``); a result may be for a session an earlier one of the batch completed."""
+    recorded = results.record_many(db=db, tournament_id=tournament_id, results=batch.results)
+    tell_audit(request, [r.before for r in recorded], [r.after for r in recorded])
+    return ResultBatchRead(items=[r.after for r in recorded])

@@ -119,6 +119,29 @@ class ResultCreate(BaseModel):
     winner_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
+MAX_BATCH = 1_000
+
+
+class BatchedResult(ResultCreate):
+    """One result of a batch: which session, and the result."""
+
+    session_id: int = Field(ge=1, le=MAX_ID)
+
+
+class ResultBatch(BaseModel):
+    """Results of several sessions of one tournament, recorded all together or not at all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    results: list[BatchedResult] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class ResultBatchRead(BaseModel):
+    """The sessions of a batch, in its order, as they are after their results."""
+
+    items: list[SessionRead]
+
+
 class ResultCorrection(ResultCreate):
     """A corrected result; ``force`` lets it reset later sessions that have results."""
 

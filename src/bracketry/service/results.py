@@ -13,10 +13,10 @@ from bracketry.engine.bracket import Moves, advance
 from bracketry.engine.formats.base import Format
 from bracketry.engine.model import NO_WINNER, NOBODY, MatchStatus, Outcome, Slot
 from bracketry.engine.results import ResultError, judge
-from bracketry.schemas.session import ResultCreate, ResultRead, SessionRead
+from bracketry.schemas.session import BatchedResult, ResultCreate, ResultRead, SessionRead
 from bracketry.service import bracket_state, formats, sessions
 from bracketry.service.bracket_state import write_moves, write_results
-from bracketry.service.errors import Conflict, Invalid
+from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store import locks
@@ -55,9 +55,50 @@ def record(
 ) -> Recorded:
     """Record ``result_in`` for a ready session and advance its players, atomically; a
     players' report still open on it is thereby resolved."""
-    tournament = _locked(db, tournament_id, session_id, Outcome(result_in.outcome))
-    require_status(tournament, Status.IN_PROGRESS, action="record results")
-    fmt = formats.format_of(tournament)
+    exclusive = result_in.outcome == Outcome.DOUBLE_FORFEIT
+    tournament, fmt = _locked(db, tournament_id, [session_id], exclusive=exclusive)
+    return _record(db, tournament, fmt, session_id, result_in, source)
+
+
+def record_many(
+    *, db: Session, tournament_id: int, results: list[BatchedResult], source: str = "manual"
+) -> list[Recorded]:
+    """Record several results of one tournament in their order, all or none: a refusal
+    names the result (``results[i]``) and nothing of the batch is kept. A result may be for
+    a session an earlier one of the batch completed."""
+    seen: dict[int, int] = {}
+    for i, item in enumerate(results):
+        if item.session_id in seen:
+            raise Invalid(
+                f"session {item.session_id} appears twice (results[{seen[item.session_id]}] "
+                f"and results[{i}])",
+                field=f"results[{i}].session_id",
+            )
+        seen[item.session_id] = i
+    exclusive = any(item.outcome == Outcome.DOUBLE_FORFEIT for item in results)
+    tournament, fmt = _locked(db, tournament_id, list(seen), exclusive=exclusive)
+    recorded = []
+    for i, item in enumerate(results):
+        try:
+            recorded.append(_record(db, tournament, fmt, item.session_id, item, source))
+        except (NotFound, Conflict, Invalid) as error:
+            raise type(error)(
+                f"results[{i}] (session {item.session_id}): {error.message}",
+                field=f"results[{i}].{error.field or 'session_id'}",
+            ) from error
+    return recorded
+
+
+def _record(
+    db: Session,
+    tournament: Tournament,
+    fmt: Format,
+    session_id: int,
+    result_in: ResultCreate,
+    source: str,
+) -> Recorded:
+    """Record one result in a tournament already locked for it."""
+    tournament_id = tournament.id
     match = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
     if match.result is not None:
         raise Conflict(
@@ -100,25 +141,37 @@ def record(
     return Recorded(match, after)
 
 
-def _locked(db: Session, tournament_id: int, session_id: int, outcome: Outcome) -> Tournament:
-    """The tournament, locked for one result.
+def _locked(
+    db: Session, tournament_id: int, session_ids: list[int], *, exclusive: bool
+) -> tuple[Tournament, Format]:
+    """The tournament (in progress) and its format, locked for results of ``session_ids``.
 
     A double forfeit can leave walkovers to settle down the bracket: it locks the
-    tournament exclusively, so no other result is in flight while it settles them. Any
-    other result shares the tournament's lock and locks only its own match, so results of
-    one tournament are recorded side by side (a result that meets a walkover settles it
-    along a path no concurrent result writes to: only double forfeits create walkovers).
-    In a format that grows, the last result of a round appends the next, and exactly one
-    result may see the round complete: those results also queue on the tournament's
-    results lock, one at a time."""
-    if outcome is Outcome.DOUBLE_FORFEIT:
-        return lock_or_raise(db=db, tournament_id=tournament_id)
-    tournament = lock_or_raise(db=db, tournament_id=tournament_id, shared=True)
+    tournament ``exclusive``-ly, so no other result is in flight while it settles them. Any
+    other result shares the tournament's lock and locks only its own matches (in id order,
+    so two batches never wait for each other in a circle), so results of one tournament are
+    recorded side by side (a result that meets a walkover settles it along a path no
+    concurrent result writes to: only double forfeits create walkovers). In a format that
+    grows, the last result of a round appends the next, and exactly one result may see the
+    round complete: those results also queue on the tournament's results lock."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id, shared=not exclusive)
+    require_status(tournament, Status.IN_PROGRESS, action="record results")
+    fmt = formats.format_of(tournament)
+    if exclusive:
+        return tournament, fmt
     conn = db.connection()
-    if formats.format_of(tournament).grows:
+    if fmt.grows:
         locks.hold(conn, "bracketry.results", tournament_id)
-    conn.execute(_LOCK_MATCH, {"session_id": session_id, "tournament_id": tournament_id})
-    return tournament
+    if len(session_ids) == 1:
+        conn.execute(_LOCK_MATCH, {"session_id": session_ids[0], "tournament_id": tournament_id})
+    else:
+        conn.execute(
+            select(Match.id)
+            .where(Match.id.in_(sorted(session_ids)), Match.tournament_id == tournament_id)
+            .order_by(Match.id)
+            .with_for_update()
+        )
+    return tournament, fmt
 
 
 def _player_id(match: SessionRead, slot: int) -> int | None:
