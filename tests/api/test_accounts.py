@@ -226,6 +226,12 @@ def test_sign_in_is_rate_limited_per_name_and_address(settings: Settings) -> Non
         assert int(blocked.headers["retry-after"]) >= 1
         make_user(client, "fay", "player")
         assert sign_in(client, "fay")["access_token"]  # other names are not held up
+    # The failures are kept in the database: another API process on it refuses eve too.
+    with TestClient(create_app(limited), headers=AUTH) as other_process:
+        blocked = other_process.post(
+            f"{API}/auth/token", data={"username": "eve", "password": PASSWORD}, headers=ANONYMOUS
+        )
+        assert_error(blocked, 429, "too many", field="username")
 
 
 def test_sign_up_can_be_closed(settings: Settings) -> None:

@@ -55,7 +55,6 @@ def register(registration: Registration, ctx: Context, db: WriteDb, request: Req
 @router.post("/auth/token", dependencies=[SignIn])
 def sign_in(
     ctx: Context,
-    db: WriteDb,
     request: Request,
     username: Annotated[str, Form(min_length=1, max_length=64)],
     password: Annotated[str, Form(min_length=1, max_length=128)],
@@ -63,14 +62,27 @@ def sign_in(
     """OAuth2 password flow: an access token (Authorization: Bearer) and a refresh token.
     Failed attempts per name and address are limited (429 with Retry-After)."""
     key = f"{username.lower()}|{request.client.host if request.client else '-'}"
-    ctx.logins.check(key)
-    try:
-        user = accounts.authenticate(db=db, username=username, password=password)
-    except Unauthorized:
-        ctx.logins.failed(key)
-        raise
-    ctx.logins.succeeded(key)
-    return sign_ins.start(db, user_id=user.id, secret=ctx.jwt_secret, lifetimes=_lifetimes(ctx))
+    # The password is checked outside any write (argon2 takes a while); the outcome is then
+    # written in a transaction of its own, so a failure counts even though the answer is 401.
+    with ctx.database.read() as db:
+        ctx.logins.check(db, key)
+        try:
+            user_id: int | Unauthorized = accounts.authenticate(
+                db=db, username=username, password=password
+            ).id
+        except Unauthorized as error:
+            user_id = error
+    with ctx.database.write() as db:
+        if isinstance(user_id, Unauthorized):
+            ctx.logins.failed(db, key)
+        else:
+            ctx.logins.succeeded(db, key)
+            pair = sign_ins.start(
+                db, user_id=user_id, secret=ctx.jwt_secret, lifetimes=_lifetimes(ctx)
+            )
+    if isinstance(user_id, Unauthorized):
+        raise user_id
+    return pair
 
 
 @router.post("/auth/refresh", dependencies=[SignIn])

@@ -29,6 +29,6 @@ class AppContext:
     queue: WorkerQueue
     admin_hash: str | None
     jwt_secret: str = ""
-    logins: Throttle = field(default_factory=lambda: Throttle(10, 300))
+    logins: Throttle = field(default_factory=lambda: Throttle(10, 300.0))
     writers: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(8))
     """Mutations under way; the rest wait in the event loop, holding nothing."""

@@ -1,49 +1,54 @@
-"""Login rate limiting: failed attempts per (name, address) in a sliding window, in this
-process's memory (one API process; behind several, put a limit at the proxy too)."""
+"""Login rate limiting: failed attempts per (name, address) in a sliding window, kept in the
+database so that every API process and machine counts the same failures."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from bracketry.service.errors import TooMany
+from bracketry.store.models import SignInFailure
+from bracketry.store.types import utcnow
+
+MAX_KEY = 200
+"""Keys are cut to this length (a name is at most 64 characters, an address far less)."""
 
 
+@dataclass(frozen=True)
 class Throttle:
     """At most ``attempts`` failures per key within ``window_s`` seconds."""
 
-    def __init__(self, attempts: int, window_s: float) -> None:
-        self.attempts = attempts
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    attempts: int
+    window_s: float
 
-    def check(self, key: str) -> None:
+    def check(self, db: Session, key: str) -> None:
         """Raise :class:`TooMany` while ``key`` has used up its failures."""
-        with self._lock:
-            recent = self._recent(key, time.monotonic())
-            if len(recent) >= self.attempts:
-                wait = int(recent[0] + self.window_s - time.monotonic()) + 1
-                raise TooMany(
-                    f"too many failed sign-ins; try again in {wait} s",
-                    retry_after=wait,
-                    field="username",
-                )
+        now = utcnow()
+        count, oldest = db.execute(
+            select(func.count(), func.min(SignInFailure.at)).where(
+                SignInFailure.key == key[:MAX_KEY], SignInFailure.at > self._since(now)
+            )
+        ).one()
+        if count >= self.attempts:
+            wait = int((oldest - self._since(now)).total_seconds()) + 1
+            raise TooMany(
+                f"too many failed sign-ins; try again in {wait} s",
+                retry_after=wait,
+                field="username",
+            )
 
-    def failed(self, key: str) -> None:
-        """Count one failure of ``key``."""
-        with self._lock:
-            now = time.monotonic()
-            self._recent(key, now).append(now)
+    def failed(self, db: Session, key: str) -> None:
+        """Count one failure of ``key`` (and forget the failures the window has passed)."""
+        now = utcnow()
+        db.execute(delete(SignInFailure).where(SignInFailure.at <= self._since(now)))
+        db.add(SignInFailure(key=key[:MAX_KEY], at=now))
 
-    def succeeded(self, key: str) -> None:
+    def succeeded(self, db: Session, key: str) -> None:
         """Forget ``key``'s failures."""
-        with self._lock:
-            self._failures.pop(key, None)
+        db.execute(delete(SignInFailure).where(SignInFailure.key == key[:MAX_KEY]))
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        recent = self._failures.setdefault(key, deque())
-        while recent and recent[0] <= now - self.window_s:
-            recent.popleft()
-        return recent
+    def _since(self, now: datetime) -> datetime:
+        return now - timedelta(seconds=self.window_s)

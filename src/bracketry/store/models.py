@@ -305,6 +305,17 @@ class RefreshToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
+class SignInFailure(Base):
+    """A failed sign-in of one (name, address) key: the login limit counts these."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class ApiKey(Base):
     """A machine client's key, acting as its user: stored as a SHA-256 hash, shown once."""
 
