@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Header, Request
 from fastapi.params import Depends as DependsParam
@@ -123,7 +123,9 @@ def tell_audit(request: Request, before: Any, after: Any) -> None:
     request.state.audit_states = (to_jsonable_python(before), to_jsonable_python(after))
 
 
-def allow(rule: Rule, *, audited: bool = True, states: str = "read") -> DependsParam:
+def allow(
+    rule: Rule, *, audited: bool = True, states: Literal["read", "route"] = "read"
+) -> DependsParam:
     """The dependency of a route open to ``rule``; a mutation that succeeds is audited
     (who, route, input, and what it touched before and after) before the answer leaves, in
     the route's own transaction when the route writes through :data:`WriteDb`. The states
