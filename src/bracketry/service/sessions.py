@@ -167,19 +167,12 @@ def list_page(
     return SessionPage(items=items, total=total, next_offset=following)
 
 
+REPORT_FIELDS = tuple(name for name in ReportRead.model_fields if name != "session_id")
+"""The columns of a report the client sees, named as in :class:`ReportRead`."""
+
 _ONE_SESSION = (
     view_query()
-    .add_columns(
-        Report.state.label("report_state"),
-        Report.reporter_id.label("report_reporter_id"),
-        Report.outcome.label("report_outcome"),
-        Report.winner_id.label("report_winner_id"),
-        Report.score_a.label("report_score_a"),
-        Report.score_b.label("report_score_b"),
-        Report.reason.label("report_reason"),
-        Report.reported_at.label("report_reported_at"),
-        Report.updated_at.label("report_updated_at"),
-    )
+    .add_columns(*(getattr(Report, name).label(f"report_{name}") for name in REPORT_FIELDS))
     .outerjoin(Report, Report.match_id == Match.id)
     .where(Match.id == bindparam("session_id"), Match.tournament_id == bindparam("tournament_id"))
 )
@@ -199,18 +192,8 @@ def get_or_raise(*, db: Session, tournament_id: int, session_id: int) -> Session
         )
     item = to_read(row)
     if row.report_state is not None:
-        item.report = ReportRead(
-            session_id=row.id,
-            state=row.report_state,
-            reporter_id=row.report_reporter_id,
-            outcome=row.report_outcome,
-            winner_id=row.report_winner_id,
-            score_a=row.report_score_a,
-            score_b=row.report_score_b,
-            reason=row.report_reason,
-            reported_at=row.report_reported_at,
-            updated_at=row.report_updated_at,
-        )
+        values = {name: getattr(row, f"report_{name}") for name in REPORT_FIELDS}
+        item.report = ReportRead(session_id=row.id, **values)
     return with_heat_entries(db, [item])[0]
 
 
@@ -260,16 +243,7 @@ def with_heat_entries(db: Session, items: list[SessionRead]) -> list[SessionRead
 def report_view(row: Report) -> ReportRead:
     """The client view of a players' report."""
     return ReportRead(
-        session_id=row.match_id,
-        state=row.state,  # type: ignore[arg-type]
-        reporter_id=row.reporter_id,
-        outcome=row.outcome,
-        winner_id=row.winner_id,
-        score_a=row.score_a,
-        score_b=row.score_b,
-        reason=row.reason,
-        reported_at=row.reported_at,
-        updated_at=row.updated_at,
+        session_id=row.match_id, **{name: getattr(row, name) for name in REPORT_FIELDS}
     )
 
 
