@@ -23,9 +23,13 @@ from bracketry.store import locks
 from bracketry.store.models import NOBODY_ID, Advancement, Match, Report, Result, Tournament
 from bracketry.store.types import utcnow
 
-_LOCK_MATCH = (
+_LOCK_MATCHES = (
     select(Match.id)
-    .where(Match.id == bindparam("session_id"), Match.tournament_id == bindparam("tournament_id"))
+    .where(
+        Match.id.in_(bindparam("session_ids", expanding=True)),
+        Match.tournament_id == bindparam("tournament_id"),
+    )
+    .order_by(Match.id)
     .with_for_update()
 )
 _FACING_NOBODY = select(Advancement.match_id).where(
@@ -162,15 +166,7 @@ def _locked(
     conn = db.connection()
     if fmt.grows:
         locks.hold(conn, "bracketry.results", tournament_id)
-    if len(session_ids) == 1:
-        conn.execute(_LOCK_MATCH, {"session_id": session_ids[0], "tournament_id": tournament_id})
-    else:
-        conn.execute(
-            select(Match.id)
-            .where(Match.id.in_(sorted(session_ids)), Match.tournament_id == tournament_id)
-            .order_by(Match.id)
-            .with_for_update()
-        )
+    conn.execute(_LOCK_MATCHES, {"session_ids": session_ids, "tournament_id": tournament_id})
     return tournament, fmt
 
 
