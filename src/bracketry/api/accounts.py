@@ -24,7 +24,7 @@ from bracketry.schemas.account import (
 )
 from bracketry.service import accounts, sign_ins, tokens
 from bracketry.service.access import Principal
-from bracketry.service.errors import Conflict, Forbidden, Unauthorized
+from bracketry.service.errors import Conflict, Forbidden
 
 router = APIRouter(tags=["accounts"])
 
@@ -62,44 +62,27 @@ def sign_in(
     """OAuth2 password flow: an access token (Authorization: Bearer) and a refresh token.
     Failed attempts per name and address are limited (429 with Retry-After)."""
     key = f"{username.lower()}|{request.client.host if request.client else '-'}"
-    # The password is checked outside any write (argon2 takes a while); the outcome is then
-    # written in a transaction of its own, so a failure counts even though the answer is 401.
-    with ctx.database.read() as db:
-        ctx.logins.check(db, key)
-        try:
-            user_id: int | Unauthorized = accounts.authenticate(
-                db=db, username=username, password=password
-            ).id
-        except Unauthorized as error:
-            user_id = error
-    with ctx.database.write() as db:
-        if isinstance(user_id, Unauthorized):
-            ctx.logins.failed(db, key)
-        else:
-            ctx.logins.succeeded(db, key)
-            pair = sign_ins.start(
-                db, user_id=user_id, secret=ctx.jwt_secret, lifetimes=_lifetimes(ctx)
-            )
-    if isinstance(user_id, Unauthorized):
-        raise user_id
-    return pair
+    return sign_ins.with_password(
+        ctx.database,
+        logins=ctx.logins,
+        key=key,
+        username=username,
+        password=password,
+        secret=ctx.jwt_secret,
+        lifetimes=_lifetimes(ctx),
+    )
 
 
 @router.post("/auth/refresh", dependencies=[SignIn])
 def refresh(body: RefreshIn, ctx: Context) -> TokenPair:
     """The next token pair for a live refresh token of an enabled account; the one sent is
     used up. Sent a second time, it ends its sign-in (somebody else holds a copy)."""
-    # Its own transaction: a refusal that ends a sign-in must still be committed.
-    with ctx.database.write() as db:
-        renewed = sign_ins.renew(
-            db,
-            refresh_token=body.refresh_token,
-            secret=ctx.jwt_secret,
-            lifetimes=_lifetimes(ctx),
-        )
-    if isinstance(renewed, Unauthorized):
-        raise renewed
-    return renewed
+    return sign_ins.renew(
+        ctx.database,
+        refresh_token=body.refresh_token,
+        secret=ctx.jwt_secret,
+        lifetimes=_lifetimes(ctx),
+    )
 
 
 @router.post("/auth/sign-out", status_code=status.HTTP_204_NO_CONTENT, dependencies=[SignIn])

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from bracketry.schemas.account import TokenPair
 from bracketry.service import accounts, tokens
 from bracketry.service.errors import Unauthorized
+from bracketry.service.throttle import Throttle
+from bracketry.store.database import Database
 from bracketry.store.models import RefreshToken
 from bracketry.store.types import utcnow
 
@@ -53,11 +55,53 @@ def start(
     )
 
 
+def with_password(
+    database: Database,
+    *,
+    logins: Throttle,
+    key: str,
+    username: str,
+    password: str,
+    secret: str,
+    lifetimes: tokens.Lifetimes,
+) -> TokenPair:
+    """A new sign-in for a name and password, within the login limit of ``key`` (name and
+    address). The password is checked outside any write (argon2 takes a while); the outcome
+    is written in a transaction of its own, so a failure counts although it is refused."""
+    with database.read() as db:
+        logins.check(db, key)
+        try:
+            user_id: int | Unauthorized = accounts.authenticate(
+                db=db, username=username, password=password
+            ).id
+        except Unauthorized as error:
+            user_id = error
+    with database.write() as db:
+        if isinstance(user_id, Unauthorized):
+            logins.failed(db, key)
+        else:
+            logins.succeeded(db, key)
+            pair = start(db, user_id=user_id, secret=secret, lifetimes=lifetimes)
+    if isinstance(user_id, Unauthorized):
+        raise user_id
+    return pair
+
+
 def renew(
+    database: Database, *, refresh_token: str, secret: str, lifetimes: tokens.Lifetimes
+) -> TokenPair:
+    """The next pair for a live refresh token of an enabled account, in a transaction of its
+    own: ending a sign-in whose token was used twice is committed before it is refused."""
+    with database.write() as db:
+        renewed = _renewed(db, refresh_token=refresh_token, secret=secret, lifetimes=lifetimes)
+    if isinstance(renewed, Unauthorized):
+        raise renewed
+    return renewed
+
+
+def _renewed(
     db: Session, *, refresh_token: str, secret: str, lifetimes: tokens.Lifetimes
 ) -> TokenPair | Unauthorized:
-    """The next pair for a live refresh token of an enabled account. A refusal is returned,
-    not raised, so that ending a sign-in whose token was used twice is committed."""
     user_id, jti = tokens.read_refresh(refresh_token, secret=secret)
     row = db.get(RefreshToken, jti, with_for_update=True)
     if row is None or row.user_id != user_id:
