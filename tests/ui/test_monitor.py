@@ -158,6 +158,43 @@ def test_a_late_first_read_never_overwrites_the_stream(
     assert_clean(problems)
 
 
+def test_a_slow_reload_never_draws_over_a_newer_one(
+    page: Page, live_server: httpx.Client, problems: BrowserProblems
+) -> None:
+    """A change seen while the page reloads its lists reloads them again afterwards, so the
+    slow first answer can never be drawn over the answer to the change."""
+    base_url = str(live_server.base_url).rstrip("/")
+    tournament_id = scenario(live_server, 8, "manual")
+    held: list[tuple[Route, APIResponse]] = []
+
+    def hold_first(route: Route) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append((route, route.fetch()))  # the four ready sessions, answered later
+
+    page.route(re.compile(r"/sessions\?status=ready"), hold_first)
+    open_monitor(page, base_url, tournament_id)
+    expect(tid(page, "tournament-status")).to_have_text("IN_PROGRESS")
+    for _ in range(100):  # the first reload asks for the ready list
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+    session = next(s for s in all_sessions(live_server, tournament_id) if s["round"] == 1)
+    winner = session["participants"][0]["player_id"]
+    path = f"{API}/tournaments/{tournament_id}/sessions/{session['id']}/result"
+    assert live_server.post(path, json={"winner_id": winner}).status_code == 200
+    expect(tid(page, "results-pct")).to_have_text("12.5", timeout=LIVE_S)
+    page.wait_for_timeout(500)  # time for a second reload to finish, were one under way
+
+    route, stale = held[0]
+    route.fulfill(response=stale)
+    page.wait_for_timeout(500)  # time to draw the stale answer, were it drawn last
+    expect(tid(page, "result-session").locator("option")).to_have_count(3)
+    assert_clean(problems)
+
+
 def test_large_launch_needs_the_confirmation(
     page: Page, live_server: httpx.Client, problems: BrowserProblems
 ) -> None:
