@@ -61,7 +61,37 @@ class Settings(BaseSettings):
         "only take turns on the interpreter).",
     )
     max_body_bytes: int = Field(
-        32 * 1024 * 1024, ge=1024, description="Largest request body accepted (413 above)."
+        32 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body of a bulk route (enrollments, imports, result "
+        "batches) from a signed-in caller (413 above).",
+    )
+    default_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body of any other route."
+    )
+    anonymous_body_bytes: int = Field(
+        64 * 1024, ge=1024, description="Largest request body from a caller not signed in."
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, description="A connection must send a request's headers within this time."
+    )
+    body_timeout_s: float = Field(
+        30.0, gt=0, description="A request's whole body must arrive within this time (408)."
+    )
+    max_streams: int = Field(
+        1000, ge=1, description="Live event streams one process serves at once (503 above)."
+    )
+    max_streams_per_client: int = Field(
+        8, ge=1, description="Live event streams one client address may hold at once (429)."
+    )
+    login_attempts_per_address: int = Field(
+        50, ge=1, description="Sign-in attempts per client address per window, any name (429)."
+    )
+    password_hash_slots: int = Field(
+        2, ge=1, le=64, description="Password checks (argon2) one process runs at once."
+    )
+    refresh_chain_days: int = Field(
+        30, ge=1, le=3650, description="Absolute lifetime of a sign-in, however often renewed."
     )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Float,
     ForeignKey,
     Index,
@@ -268,6 +269,16 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class IdCounter(Base):
+    """The last primary key handed out for a table whose keys are allocated in bulk, so a
+    key freed by a deletion is never handed out again."""
+
+    __tablename__ = "id_counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger)
+
+
 class Secret(Base):
     """A hashed service secret (the bootstrap admin token)."""
 
@@ -290,6 +301,9 @@ class User(Base):
     player_id: Mapped[int | None] = mapped_column(Integer, unique=True)
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    credentials_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """When the password last changed or the account was disabled: sign-ins and tokens from
+    before it no longer open anything."""
 
 
 class RefreshToken(Base):
@@ -303,6 +317,8 @@ class RefreshToken(Base):
     family: Mapped[str] = mapped_column(String(32), index=True)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    family_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    """The absolute end of the sign-in: no renewal reaches past it."""
 
 
 class SignInFailure(Base):
@@ -325,6 +341,8 @@ class ApiKey(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(16), server_default="full")
+    """What the key may do: ``read``, ``results`` or ``full`` (its user's rights)."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
@@ -369,6 +387,9 @@ class Report(Base):
     match_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     tournament_id: Mapped[int] = mapped_column(Integer)
     reporter_id: Mapped[int] = mapped_column(Integer)
+    entrant_a: Mapped[int | None] = mapped_column(Integer)
+    entrant_b: Mapped[int | None] = mapped_column(Integer)
+    """The pairing the report was about (the match's two players when it was made)."""
     outcome: Mapped[str] = mapped_column(String(16))
     winner_id: Mapped[int | None] = mapped_column(Integer)
     score_a: Mapped[int | None] = mapped_column(Integer)
