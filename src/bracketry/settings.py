@@ -93,11 +93,27 @@ class Settings(BaseSettings):
     refresh_chain_days: int = Field(
         30, ge=1, le=3650, description="Absolute lifetime of a sign-in, however often renewed."
     )
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
+    host: str = Field("127.0.0.1", description="Address `bracketry serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `bracketry serve` listens on.")
+
+
+def markdown_table() -> str:
+    """Every setting as a Markdown table (variable, meaning, default): the table of
+    docs/operations.md is this text, so the two cannot drift apart."""
+    lines = ["| variable | meaning | default |", "| --- | --- | --- |"]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        shown = "unset" if default is None or default == [] else f"`{default}`"
+        meaning = (field.description or "").replace("|", "\\|")
+        lines.append(f"| `BRACKETRY_{name.upper()}` | {meaning} | {shown} |")
+    return "\n".join(lines)
 
 
 @lru_cache
 def get_settings() -> Settings:
     """The process's settings, read once."""
     return Settings()
+
+
+if __name__ == "__main__":
+    print(markdown_table())
