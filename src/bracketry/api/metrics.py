@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from http import HTTPStatus
 
 import numpy as np
 from fastapi import APIRouter, FastAPI, Response
@@ -20,6 +21,27 @@ from bracketry.api.context import AppContext
 from bracketry.service import jobs
 
 PHASE_BUCKETS_MS = (1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000)
+
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+STATUSES = frozenset(str(status.value) for status in HTTPStatus)
+OTHER = "other"
+"""The label value of a method or status outside the closed sets above."""
+UNMATCHED = "unmatched"
+"""The route label of a request no route matched (any path: paths are never labels)."""
+
+
+def request_labels(scope: Scope, status: int) -> tuple[str, str, str]:
+    """(method, route, status) labels from closed sets: the method if standard, the matched
+    route's template (never the raw path) and a known status code; anything else folds into
+    ``other`` / ``unmatched`` so made-up requests cannot grow the metrics."""
+    method = scope.get("method", "")
+    route = getattr(scope.get("route"), "path", None)
+    code = str(status)
+    return (
+        method if method in METHODS else OTHER,
+        route if isinstance(route, str) else UNMATCHED,
+        code if code in STATUSES else OTHER,
+    )
 
 
 class JobCollector(Collector):
@@ -80,8 +102,7 @@ class MeasureLatency:
         try:
             await self.app(scope, receive, noting_status)
         finally:
-            path = getattr(scope.get("route"), "path", "unmatched")
-            self.histogram.labels(scope["method"], path, str(status)).observe(
+            self.histogram.labels(*request_labels(scope, status)).observe(
                 time.perf_counter() - start
             )
 
