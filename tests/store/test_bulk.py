@@ -11,7 +11,7 @@ import pytest
 from bracketry.store.bulk import allocate_ids, bind_value, fetch_ints, fetch_rows, insert_columns
 from bracketry.store.database import Database
 from bracketry.store.migrate import upgrade
-from bracketry.store.models import Player, Result
+from bracketry.store.models import IdCounter, Match, Player, Result
 
 
 @pytest.fixture
@@ -51,6 +51,50 @@ def test_allocated_ids_continue_after_existing_rows(database: Database) -> None:
         second = allocate_ids(db.connection(), Player.__table__, 2)
     assert first.tolist() == [1, 2, 3, 4, 5]
     assert second.tolist() == [6, 7]
+
+
+def test_ids_freed_by_a_deletion_are_never_handed_out_again(database: Database) -> None:
+    for table in (Player.__table__, Match.__table__):
+        with database.write() as db:
+            conn = db.connection()
+            first = allocate_ids(conn, table, 4)
+            names = ("id", "name") if table is Player.__table__ else MATCH_KEYS
+            insert_columns(conn, table, names, _rows(table, first))
+        with database.write() as db:
+            db.execute(table.delete().where(table.c.id > int(first[1])))
+        with database.write() as db:
+            second = allocate_ids(db.connection(), table, 2)
+        with database.read() as db:
+            counter = db.get(IdCounter, table.name)
+        assert first.tolist() == [1, 2, 3, 4], table.name
+        assert second.tolist() == [5, 6], table.name
+        assert counter is not None and counter.last == 6
+
+
+def test_ids_continue_after_rows_written_before_the_counter(database: Database) -> None:
+    with database.write() as db:
+        insert_columns(db.connection(), Player.__table__, ("id", "name"), ([7, 9], ["x", "y"]))
+    with database.write() as db:
+        assert allocate_ids(db.connection(), Player.__table__, 1).tolist() == [10]
+
+
+def test_ids_of_a_rolled_back_allocation_may_be_handed_out_again(database: Database) -> None:
+    with pytest.raises(RuntimeError), database.write() as db:
+        allocate_ids(db.connection(), Player.__table__, 3)
+        raise RuntimeError("the write fails")
+    with database.write() as db:
+        assert allocate_ids(db.connection(), Player.__table__, 1).tolist() == [1]
+
+
+MATCH_KEYS = ("id", "tournament_id", "stage", "side", "round", "number")
+
+
+def _rows(table: object, ids: np.ndarray) -> tuple[object, ...]:
+    """Minimal columns for ``ids`` rows of players or matches."""
+    count = ids.size
+    if table is Player.__table__:
+        return (ids, ["x"] * count)
+    return (ids, [1] * count, [1] * count, ["main"] * count, [1] * count, ids)
 
 
 def test_a_failed_bulk_write_leaves_nothing(database: Database) -> None:

@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text, update
+
+from bracketry.store.models import IdCounter
 
 Column = np.ndarray | Sequence[Any]
 FEW_ROWS = 16
@@ -81,14 +83,27 @@ def insert_columns(
 def allocate_ids(conn: Connection, table: Table, count: int) -> np.ndarray:
     """``count`` fresh primary keys for ``table``, to be written by the caller.
 
-    Must run inside a write transaction. On SQLite that transaction holds the database
-    write lock; on PostgreSQL a transaction-scoped advisory lock per table is taken, held
-    until commit, so no other writer can take the same keys.
+    Keys are never handed out twice, even once their rows are deleted: the last key handed
+    out per table is kept in ``id_counters`` (the table's largest key counts too, for rows
+    written before the counter), and moved on in the caller's transaction, so a rollback
+    returns the keys. Must run inside a write transaction. On SQLite that transaction holds
+    the database write lock; on PostgreSQL a transaction-scoped advisory lock per table is
+    taken, held until commit, so no other writer can take the same keys.
     """
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": table.name})
+    counters = IdCounter.__table__
+    counted = conn.execute(
+        select(counters.c.last).where(counters.c.name == table.name)
+    ).scalar_one_or_none()
     top = conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    return np.arange(top + 1, top + 1 + count, dtype=np.int64)
+    start = max(int(top), int(counted or 0)) + 1
+    last = start + count - 1
+    if counted is None:
+        conn.execute(insert(counters).values(name=table.name, last=last))
+    elif count:
+        conn.execute(update(counters).where(counters.c.name == table.name).values(last=last))
+    return np.arange(start, last + 1, dtype=np.int64)
 
 
 def bind_value(conn: Connection, table: Table, column: str, value: Any) -> Any:
