@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from bracketry.api.app import create_app
+from bracketry.api.server import uvicorn_config
 from bracketry.settings import Settings, get_settings
 from bracketry.store.database import Database
 from bracketry.store.migrate import upgrade
@@ -110,7 +111,9 @@ def live_server(settings: Settings) -> Iterator[httpx.Client]:
     """The app served by uvicorn on a free local port; an httpx client authorised as admin."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn_config(
+            create_app(settings), settings, host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

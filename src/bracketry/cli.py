@@ -39,6 +39,7 @@ def serve(
     import uvicorn
 
     from bracketry.api.app import create_app
+    from bracketry.api.server import http_protocol
 
     settings = get_settings()
     logs.configure()
@@ -52,6 +53,7 @@ def serve(
         port=port,
         log_level="info",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+        http=http_protocol(settings.header_timeout_s),
     )
 
 
