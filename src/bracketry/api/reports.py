@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from bracketry.api.deps import Caller, PlayerOnly, Public, ReadDb, WriteDb
+from bracketry.api.deps import Caller, Context, PlayerOnly, Public, ReadDb, WriteDb
 from bracketry.api.params import Offset, SessionId, TournamentId, limit_param
 from bracketry.schemas.session import DisputeIn, ReportPage, ResultCreate, SessionRead
 from bracketry.service import reports
@@ -31,10 +31,16 @@ def report_result(
 
 @router.post("/sessions/{session_id}/report/confirm", dependencies=[PlayerOnly])
 def confirm_report(
-    tournament_id: TournamentId, session_id: SessionId, who: Caller, db: WriteDb
+    tournament_id: TournamentId, session_id: SessionId, who: Caller, ctx: Context, db: WriteDb
 ) -> SessionRead:
     """The opponent confirms: the result is recorded and the winner advances."""
-    return reports.confirm(db=db, tournament_id=tournament_id, session_id=session_id, who=who)
+    return reports.confirm(
+        database=ctx.database,
+        db=db,
+        tournament_id=tournament_id,
+        session_id=session_id,
+        who=who,
+    )
 
 
 @router.post("/sessions/{session_id}/report/dispute", dependencies=[PlayerOnly])
@@ -43,11 +49,17 @@ def dispute_report(
     session_id: SessionId,
     dispute_in: DisputeIn,
     who: Caller,
+    ctx: Context,
     db: WriteDb,
 ) -> SessionRead:
     """The opponent disputes: the match is flagged until the organiser records a result."""
     return reports.dispute(
-        db=db, tournament_id=tournament_id, session_id=session_id, dispute_in=dispute_in, who=who
+        database=ctx.database,
+        db=db,
+        tournament_id=tournament_id,
+        session_id=session_id,
+        dispute_in=dispute_in,
+        who=who,
     )
 
 

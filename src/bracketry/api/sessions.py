@@ -6,7 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from bracketry.api.deps import Owner, Public, ReadDb, RefereeRule, RefereeTells, WriteDb, tell_audit
+from bracketry.api.deps import (
+    Caller,
+    Owner,
+    Public,
+    ReadDb,
+    RefereeRule,
+    RefereeTells,
+    WriteDb,
+    tell_audit,
+)
 from bracketry.api.params import (
     MAX_ID,
     Offset,
@@ -78,12 +87,16 @@ def record_result(
 
 @router.put("/{session_id}/result", dependencies=[Owner])
 def correct_result(
-    tournament_id: TournamentId, session_id: SessionId, result_in: ResultCorrection, db: WriteDb
+    tournament_id: TournamentId,
+    session_id: SessionId,
+    result_in: ResultCorrection,
+    who: Caller,
+    db: WriteDb,
 ) -> CorrectionOutcome:
     """Correct a recorded result; later sessions that depended on it are reset (with
-    ``force`` when they have results), atomically."""
+    ``force`` when they have results) and their players' reports voided, atomically."""
     return corrections.correct(
-        db=db, tournament_id=tournament_id, session_id=session_id, result_in=result_in
+        db=db, tournament_id=tournament_id, session_id=session_id, result_in=result_in, who=who
     )
 
 

@@ -4,7 +4,9 @@ A changed winner resets every session its players could reach by links (their re
 and arrivals are deleted); a changed outcome removes the sessions the format appended in
 view of it (later Swiss rounds, a grand-final reset), which are then paired again once
 every remaining session is decided. Sessions with results are only touched with
-``force``; the refusal names them.
+``force``; the refusal names them. The players' reports of reset and removed sessions are
+voided with them (see :mod:`bracketry.service.reports`), and removed sessions' ids are never
+given to another session.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from sqlalchemy.orm import Session
 from bracketry.engine.bracket import downstream
 from bracketry.engine.model import OUTCOME_CODES, Outcome
 from bracketry.schemas.session import CorrectionOutcome, ResultCorrection
-from bracketry.service import bracket_state, formats, sessions
+from bracketry.service import bracket_state, formats, reports, sessions
+from bracketry.service.access import Principal
 from bracketry.service.errors import Conflict
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.results import apply, follow_up, judged, walkover_due
@@ -31,9 +34,15 @@ SHOWN = 20
 
 
 def correct(
-    *, db: Session, tournament_id: int, session_id: int, result_in: ResultCorrection
+    *,
+    db: Session,
+    tournament_id: int,
+    session_id: int,
+    result_in: ResultCorrection,
+    who: Principal | None = None,
 ) -> CorrectionOutcome:
-    """Replace the result of a decided session and undo what depended on it."""
+    """Replace the result of a decided session and undo what depended on it (``who`` is
+    named in the audit entries of the reports it voids)."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="correct results")
     fmt = formats.format_of(tournament)
@@ -58,7 +67,7 @@ def correct(
     refuse_unforced(state, session_id=session_id, touched=touched, force=result_in.force)
     reset_ids = state.match_ids[reset].tolist()
     removed_ids = state.match_ids[removed].tolist()
-    undo(db, session_id=session_id, reset_ids=reset_ids, removed_ids=removed_ids)
+    undo(db, session_id=session_id, reset_ids=reset_ids, removed_ids=removed_ids, who=who)
     apply(
         db, tournament_id=tournament_id, match=match, outcome=outcome, won=won, result_in=result_in
     )
@@ -91,9 +100,19 @@ def refuse_unforced(
         )
 
 
-def undo(db: Session, *, session_id: int, reset_ids: list[int], removed_ids: list[int]) -> None:
+def undo(
+    db: Session,
+    *,
+    session_id: int,
+    reset_ids: list[int],
+    removed_ids: list[int],
+    who: Principal | None = None,
+) -> None:
     """Delete the session's result and moves, the reset sessions' results and moves, and the
-    removed sessions entirely (heat entries and slots included)."""
+    removed sessions entirely (heat entries and slots included); void the players' reports
+    of the reset and removed sessions (audited as done by ``who``)."""
+    why = f"a correction of session {session_id} reset or removed its session"
+    reports.void_of_matches(db, reset_ids + removed_ids, who=who, why=why)
     db.execute(delete(Result).where(Result.match_id == session_id))
     db.execute(delete(Advancement).where(Advancement.from_match_id == session_id))
     for ids in _chunks(reset_ids + removed_ids):

@@ -1,25 +1,40 @@
 """Players report their own results: one reports, the opponent confirms (the result is
 applied and advanced, as if a referee had recorded it) or disputes (the match is flagged
-for the organiser, who records the result directly)."""
+for the organiser, who records the result directly).
+
+A report belongs to its match and to the pairing it was about (the tournament and the two
+players in slots A and B when it was made). A correction that resets or removes the match
+voids its reports in its own transaction; a report whose pairing is no longer the match's
+is void as well: nobody answers it, and a new report replaces it. Every voided report is
+deleted and leaves a "void report" entry in the audit log with its content.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.session import DisputeIn, ReportRead, ResultCreate, SessionRead
-from bracketry.service import formats, results, sessions
+from bracketry.service import audit, formats, results, sessions
 from bracketry.service.access import Principal
-from bracketry.service.errors import Conflict, Forbidden
+from bracketry.service.errors import Conflict, Forbidden, ServiceError
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import get_or_raise, lock_or_raise
-from bracketry.store.models import Report
+from bracketry.store.database import Database
+from bracketry.store.models import Match, Report
 from bracketry.store.types import utcnow
 
 State = Literal["pending", "confirmed", "disputed", "resolved"]
 PLAYERS_SOURCE = "players"
+OPEN = ("pending", "disputed")
+"""States of a report that still waits for an answer or for the organiser."""
+VOID_ACTION = "void report"
+"""The audit log's action for a voided report."""
+CHUNK = 5_000
+"""Match ids per IN list (SQLite caps bound parameters)."""
 
 
 def report(
@@ -38,14 +53,20 @@ def report(
     if match.result is not None:
         raise Conflict(f"session {session_id} already has a result")
     existing = db.get(Report, session_id)
-    if existing is not None and existing.state in ("pending", "disputed"):
-        raise Conflict(
-            f"session {session_id} was already reported ({existing.state}); "
-            "the opponent confirms or disputes it"
-        )
+    if existing is not None:
+        why = void_reason(existing, tournament_id, match)
+        if why is not None:
+            void(db, [existing], who=who, why=why)
+            existing = None
+        elif existing.state in OPEN:
+            raise Conflict(
+                f"session {session_id} was already reported ({existing.state}); "
+                "the opponent confirms or disputes it"
+            )
     results.judged(match, result_in, fmt=formats.format_of(tournament))  # refuse a bad one now
     now = utcnow()
     row = existing or Report(match_id=session_id, tournament_id=tournament_id)
+    row.entrant_a, row.entrant_b = pairing(match)
     row.reporter_id = player
     row.outcome = result_in.outcome
     row.winner_id = result_in.winner_id
@@ -58,9 +79,18 @@ def report(
 
 
 def confirm(
-    *, db: Session, tournament_id: int, session_id: int, who: Principal | None
+    *,
+    database: Database,
+    db: Session,
+    tournament_id: int,
+    session_id: int,
+    who: Principal | None,
 ) -> SessionRead:
-    """The opponent agrees: the reported result is recorded and its winner advances."""
+    """The opponent agrees: the reported result is recorded and its winner advances.
+
+    ``db`` is the request's write session, not yet begun: a void report is voided in a
+    transaction of ``database`` of its own before, so the refusal does not undo it."""
+    void_if_stale(database, tournament_id=tournament_id, session_id=session_id, who=who)
     row = _opponent_acting(db, tournament_id, session_id, who)
     result_in = ResultCreate(
         outcome=row.outcome,  # type: ignore[arg-type]
@@ -82,13 +112,16 @@ def confirm(
 
 def dispute(
     *,
+    database: Database,
     db: Session,
     tournament_id: int,
     session_id: int,
     dispute_in: DisputeIn,
     who: Principal | None,
 ) -> SessionRead:
-    """The opponent disagrees: the match is flagged for the organiser."""
+    """The opponent disagrees: the match is flagged for the organiser (a void report is
+    voided first, as for :func:`confirm`)."""
+    void_if_stale(database, tournament_id=tournament_id, session_id=session_id, who=who)
     row = _opponent_acting(db, tournament_id, session_id, who)
     row.state, row.reason, row.updated_at = "disputed", dispute_in.reason, utcnow()
     db.flush()
@@ -103,15 +136,129 @@ def listed(
     filters = [Report.tournament_id == tournament_id]
     if state is not None:
         filters.append(Report.state == state)
-    total = db.execute(select(func.count()).select_from(Report).where(*filters)).scalar_one()
+    total = db.execute(_of_matches(select(func.count())).where(*filters)).scalar_one()
     rows = db.scalars(
-        select(Report)
+        _of_matches(select(Report))
         .where(*filters)
         .order_by(Report.reported_at, Report.match_id)
         .limit(limit)
         .offset(offset)
     ).all()
     return [sessions.report_view(r) for r in rows], total
+
+
+def _of_matches(query: Any) -> Any:
+    """``query`` over the reports whose match exists, in the report's tournament."""
+    return query.select_from(Report).join(
+        Match, and_(Match.id == Report.match_id, Match.tournament_id == Report.tournament_id)
+    )
+
+
+def pairing(match: SessionRead) -> tuple[int | None, int | None]:
+    """The players in slots A and B of ``match`` (None where nobody is known)."""
+    a, b = match.participants or (None, None)
+    return (None if a is None else a.player_id, None if b is None else b.player_id)
+
+
+def void_reason(row: Report, tournament_id: int, match: SessionRead) -> str | None:
+    """Why ``row`` is no longer a report of ``match`` (of ``tournament_id``), or None."""
+    if row.tournament_id != tournament_id:
+        return f"it was made in tournament {row.tournament_id}"
+    if row.entrant_a is None or row.entrant_b is None:
+        return "it does not say which players it was about"
+    if (row.entrant_a, row.entrant_b) != pairing(match):
+        return (
+            f"it was about players {row.entrant_a} and {row.entrant_b}, "
+            f"who no longer meet in session {match.id}"
+        )
+    return None
+
+
+def void(db: Session, rows: Sequence[Report], *, who: Principal | None, why: str) -> None:
+    """Void ``rows``: an audit entry each (the report as ``before``, ``why`` as ``after``),
+    then the rows are deleted, in the caller's transaction."""
+    for row in rows:
+        audit.record(
+            db,
+            principal=who,
+            action=VOID_ACTION,
+            params={"tournament_id": row.tournament_id},
+            target=("session", row.match_id),
+            request=None,
+            before=content(row),
+            after={"state": "voided", "reason": why},
+            status_code=200,
+        )
+    ids = [row.match_id for row in rows]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        db.execute(
+            delete(Report)
+            .where(Report.match_id.in_(chunk))
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def void_of_matches(
+    db: Session, match_ids: Sequence[int], *, who: Principal | None, why: str
+) -> int:
+    """Void every report (answered or not) of ``match_ids``; how many there were."""
+    rows: list[Report] = []
+    for start in range(0, len(match_ids), CHUNK):
+        chunk = list(match_ids[start : start + CHUNK])
+        rows.extend(db.scalars(select(Report).where(Report.match_id.in_(chunk))).all())
+    if rows:
+        void(db, sorted(rows, key=lambda r: r.match_id), who=who, why=why)
+    return len(rows)
+
+
+def content(row: Report) -> dict[str, Any]:
+    """A report as the audit log keeps it: its client view, tournament and pairing."""
+    view = sessions.report_view(row).model_dump(mode="json")
+    return {
+        **view,
+        "tournament_id": row.tournament_id,
+        "entrant_a": row.entrant_a,
+        "entrant_b": row.entrant_b,
+    }
+
+
+def void_if_stale(
+    database: Database, *, tournament_id: int, session_id: int, who: Principal | None
+) -> None:
+    """Before a player answers the report of ``session_id``: when it is open but void (made
+    in another tournament or about another pairing), void it in a transaction of its own and
+    refuse with :class:`Conflict`. Anything else is left to the answer's own checks."""
+    with database.read() as db:
+        if _stale(db, tournament_id, session_id, who) is None:
+            return
+    with database.write() as db:
+        lock_or_raise(db=db, tournament_id=tournament_id)
+        found = _stale(db, tournament_id, session_id, who)
+        if found is None:
+            return
+        row, why = found
+        void(db, [row], who=who, why=why)
+    raise Conflict(
+        f"the report of session {session_id} is void: {why}; "
+        "it is withdrawn, report the result again"
+    )
+
+
+def _stale(
+    db: Session, tournament_id: int, session_id: int, who: Principal | None
+) -> tuple[Report, str] | None:
+    """The open report of ``session_id`` and why it is void, when the caller plays in it."""
+    row = db.get(Report, session_id)
+    if row is None or row.state not in OPEN:
+        return None
+    try:
+        match = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
+        _player_in(match, who)
+    except ServiceError:
+        return None  # the answer's own checks refuse it
+    why = void_reason(row, tournament_id, match)
+    return None if why is None else (row, why)
 
 
 def _player_in(match: SessionRead, who: Principal | None) -> int:
@@ -135,11 +282,20 @@ def _opponent_acting(
     match = sessions.get_or_raise(db=db, tournament_id=tournament_id, session_id=session_id)
     player = _player_in(match, who)
     row = db.get(Report, session_id)
+    if row is not None and row.tournament_id != tournament_id:
+        row = None  # a report of another tournament's match: not this match's
     if row is None or row.state != "pending":
         state = "no report" if row is None else f"its report is {row.state}"
         raise Conflict(f"session {session_id} has nothing to answer: {state}")
-    if row.reporter_id == player:
-        raise Forbidden("the opponent answers a report, not the player who made it")
+    why = void_reason(row, tournament_id, match)
+    if why is not None:
+        raise Conflict(
+            f"the report of session {session_id} is void: {why}; report the result again"
+        )
+    if row.reporter_id == player or player not in (row.entrant_a, row.entrant_b):
+        raise Forbidden(
+            "the opponent in the reported pairing answers a report, not the player who made it"
+        )
     return row
 
 

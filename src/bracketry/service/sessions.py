@@ -173,7 +173,9 @@ REPORT_FIELDS = tuple(name for name in ReportRead.model_fields if name != "sessi
 _ONE_SESSION = (
     view_query()
     .add_columns(*(getattr(Report, name).label(f"report_{name}") for name in REPORT_FIELDS))
-    .outerjoin(Report, Report.match_id == Match.id)
+    .outerjoin(
+        Report, and_(Report.match_id == Match.id, Report.tournament_id == Match.tournament_id)
+    )
     .where(Match.id == bindparam("session_id"), Match.tournament_id == bindparam("tournament_id"))
 )
 """One session with its players' report: built once, as it is read on every result."""
@@ -251,7 +253,11 @@ def with_reports(db: Session, items: list[SessionRead]) -> list[SessionRead]:
     """``items`` with the players' report of each session that has one."""
     if not items:
         return items
-    rows = db.scalars(select(Report).where(Report.match_id.in_([i.id for i in items]))).all()
+    rows = db.scalars(
+        select(Report)
+        .join(Match, and_(Match.id == Report.match_id, Match.tournament_id == Report.tournament_id))
+        .where(Report.match_id.in_([i.id for i in items]))
+    ).all()
     if not rows:
         return items
     by_match = {r.match_id: report_view(r) for r in rows}
