@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from bracketry.schemas.enrollment import MAX_ID
+from bracketry.schemas.names import RULE, PlainText
 from bracketry.schemas.session import MAX_SCORE
 from bracketry.schemas.status import Status
 from bracketry.schemas.venue import MAX_FIELDS, VenueIn
@@ -30,7 +31,7 @@ class _Strict(BaseModel):
 
 
 class TournamentPart(_Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: PlainText = Field(min_length=1, max_length=200)
     format: str
     config: dict
     status: Status
@@ -44,15 +45,15 @@ class TournamentPart(_Strict):
 class HistoryPart(_Strict):
     from_status: Status | None
     to_status: Status
-    reason: str = Field(max_length=200)
+    reason: PlainText = Field(max_length=200)
     at: datetime
 
 
 class PlayerPart(_Strict):
-    name: str = Field(min_length=1, max_length=200)
+    name: PlainText = Field(min_length=1, max_length=200)
     rating: float | None = Field(None, allow_inf_nan=False)
-    club: str | None = Field(None, max_length=200)
-    external_id: str | None = Field(None, max_length=100)
+    club: Annotated[str, StringConstraints(max_length=200), RULE] | None = None
+    external_id: Annotated[str, StringConstraints(max_length=100), RULE] | None = None
     entry_rating: float | None = Field(None, allow_inf_nan=False)
     requested_seed: int | None = Field(None, ge=1, le=MAX_ID)
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
+from bracketry.schemas.names import Name
+
 MAX_BATCH = 100_000
 MAX_ID = 2**31 - 1
 
@@ -16,7 +18,7 @@ class EnrollmentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     player_id: int | None = Field(None, ge=1, le=MAX_ID)
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     rating: float | None = Field(None, ge=0, le=10_000, allow_inf_nan=False)
     seed: int | None = Field(None, ge=1, le=MAX_ID, description="Explicit seed (1 = strongest).")
 

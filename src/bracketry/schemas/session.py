@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bracketry.engine.model import MatchStatus, Outcome
 from bracketry.schemas.enrollment import MAX_ID
+from bracketry.schemas.names import PlainText
 
 MAX_SCORE = 1_000_000
 
@@ -89,7 +90,7 @@ class DisputeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: PlainText = Field(min_length=1, max_length=500)
 
 
 class ReportPage(BaseModel):

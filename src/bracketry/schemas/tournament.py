@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from bracketry.schemas.formats import FormatChoice
+from bracketry.schemas.names import PlainText
 from bracketry.schemas.status import Status
 
 
@@ -15,7 +16,7 @@ class TournamentCreate(FormatChoice):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: PlainText = Field(min_length=1, max_length=200)
 
 
 class MatchCounts(BaseModel):
@@ -59,7 +60,7 @@ class StatusChangeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Status
-    reason: str = Field("", max_length=200)
+    reason: PlainText = Field("", max_length=200)
 
 
 class StatusChangeRead(BaseModel):

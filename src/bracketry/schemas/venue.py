@@ -16,6 +16,8 @@ from pydantic import (
     model_validator,
 )
 
+from bracketry.schemas.names import PlainText
+
 MAX_FIELDS = 1000
 MAX_OPENINGS = 1000
 
@@ -62,7 +64,7 @@ class VenueIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: PlainText = Field(min_length=1, max_length=200)
     time_zone: str = Field(
         min_length=1, max_length=64, description="IANA time zone, like Europe/Paris."
     )

@@ -29,6 +29,7 @@ from bracketry.schemas.imports import (
     NAME_LENGTH,
     RowError,
 )
+from bracketry.schemas.names import plain_text
 from bracketry.service.enrollments import enroll_columns
 from bracketry.service.errors import Invalid, ServiceError
 from bracketry.service.lifecycle import Status, require_status
@@ -126,7 +127,7 @@ def _text(raw: str, limit: int) -> str | None:
     value = raw.strip()
     if len(value) > limit:
         raise ValueError(f"longer than {limit} characters ({len(value)})")
-    return value or None
+    return plain_text(value) or None
 
 
 def _rating(raw: str) -> float:
