@@ -163,7 +163,7 @@ def test_referees_record_results_only_where_they_are_assigned(client: TestClient
     assigned = client.put(f"{API}/tournaments/{tournament_id}/referees/{ref['id']}", headers=owner)
     assert assigned.status_code == 204
     listed = client.get(f"{API}/tournaments/{tournament_id}/referees").json()
-    assert listed == [{"user_id": ref["id"], "username": "rita"}]
+    assert listed == [{"user_id": ref["id"], "name": f"Referee #{ref['id']}", "username": "rita"}]
     recorded = client.post(path, json={"score_a": 2, "score_b": 0}, headers=referee)
     assert recorded.status_code == 200, recorded.text
     # Corrections stay with the organiser.
@@ -171,7 +171,7 @@ def test_referees_record_results_only_where_they_are_assigned(client: TestClient
     _p, not_a_referee = as_user(client, "pat", "player")
     me = client.get(f"{API}/auth/me", headers=not_a_referee).json()
     refused = client.put(f"{API}/tournaments/{tournament_id}/referees/{me['id']}", headers=owner)
-    assert_error(refused, 409, "not a referee", field="user_id")
+    assert_error(refused, 404, "no referee account", field="user_id")
 
 
 def test_the_audit_log_says_who_did_what_with_before_and_after(client: TestClient) -> None:

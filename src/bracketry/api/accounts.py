@@ -1,14 +1,32 @@
 """Account routes: sign up, sign in (OAuth2 password flow), refresh, API keys, and the
-admins' management of accounts."""
+admins' management of accounts.
+
+Password hashing and checking (argon2, slow by design) run at most ``password_hash_slots`` at
+once per process: a route waits for a slot in the event loop, holding no thread, so a crowd of
+sign-ins never takes the threads reads need. API keys are managed by signed-in persons only
+(the person rule): no key creates or revokes keys."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request, Response, status
+from starlette.concurrency import run_in_threadpool
 
 from bracketry.api.context import AppContext
-from bracketry.api.deps import Admin, Caller, Context, Public, ReadDb, Signed, SignIn, WriteDb
+from bracketry.api.deps import (
+    Admin,
+    Caller,
+    Context,
+    Public,
+    ReadDb,
+    Signed,
+    SignIn,
+    WriteDb,
+    allow,
+    context,
+)
 from bracketry.api.params import MAX_ID, Offset, limit_param
 from bracketry.schemas.account import (
     ApiKeyCreate,
@@ -22,18 +40,42 @@ from bracketry.schemas.account import (
     UserRead,
     UserUpdate,
 )
+from bracketry.schemas.names import PlainText
 from bracketry.service import accounts, sign_ins, tokens
-from bracketry.service.access import Principal
+from bracketry.service.access import Principal, Rule
 from bracketry.service.errors import Conflict, Forbidden
+from bracketry.service.throttle import Throttle
 
 router = APIRouter(tags=["accounts"])
+Person = allow(Rule.PERSON)
+"""A person signed in (an access token or the admin token), never an API key."""
 
 UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="Account id.")]
 KeyId = Annotated[int, Path(ge=1, le=MAX_ID, description="API key id.")]
 
 
 def _lifetimes(ctx: AppContext) -> tokens.Lifetimes:
-    return sign_ins.lifetimes(ctx.settings.access_token_minutes, ctx.settings.refresh_token_days)
+    settings = ctx.settings
+    return sign_ins.lifetimes(
+        settings.access_token_minutes, settings.refresh_token_days, settings.refresh_chain_days
+    )
+
+
+def _hash_slots(request: Request) -> asyncio.Semaphore:
+    """The process's password hashing slots, made on first use (in the event loop, so
+    never twice)."""
+    state = request.app.state
+    slots: asyncio.Semaphore | None = getattr(state, "password_hash_slots", None)
+    if slots is None:
+        slots = asyncio.Semaphore(context(request).settings.password_hash_slots)
+        state.password_hash_slots = slots
+    return slots
+
+
+async def _hashed(request: Request, password: str) -> str:
+    """The hash of ``password``, computed in a hashing slot."""
+    async with _hash_slots(request):
+        return await run_in_threadpool(accounts.hash_password, password)
 
 
 def _account(who: Principal | None) -> int:
@@ -43,34 +85,51 @@ def _account(who: Principal | None) -> int:
 
 
 @router.post("/auth/register", status_code=status.HTTP_201_CREATED, dependencies=[Public])
-def register(registration: Registration, ctx: Context, db: WriteDb, request: Request) -> UserRead:
+async def register(
+    registration: Registration, ctx: Context, db: WriteDb, request: Request
+) -> UserRead:
     """Sign up as a player (when the server allows it)."""
     if not ctx.settings.allow_registration:
         raise Forbidden("sign-up is closed on this server; ask an admin for an account")
-    user = accounts.register(db=db, registration=registration)
+    password_hash = await _hashed(request, registration.password)
+    user = await run_in_threadpool(
+        lambda: accounts.register(db=db, registration=registration, password_hash=password_hash)
+    )
     request.state.audit_target = ("user", user.id)
     return user
 
 
 @router.post("/auth/token", dependencies=[SignIn])
-def sign_in(
+async def sign_in(
     ctx: Context,
     request: Request,
-    username: Annotated[str, Form(min_length=1, max_length=64)],
+    username: Annotated[PlainText, Form(min_length=1, max_length=64)],
     password: Annotated[str, Form(min_length=1, max_length=128)],
 ) -> TokenPair:
     """OAuth2 password flow: an access token (Authorization: Bearer) and a refresh token.
-    Failed attempts per name and address are limited (429 with Retry-After)."""
-    key = f"{username.lower()}|{request.client.host if request.client else '-'}"
-    return sign_ins.with_password(
-        ctx.database,
-        logins=ctx.logins,
-        key=key,
-        username=username,
-        password=password,
-        secret=ctx.jwt_secret,
-        lifetimes=_lifetimes(ctx),
+    Attempts are counted before the password is checked; failures per name and address,
+    and per address with any name, are limited (429 with Retry-After)."""
+    settings = ctx.settings
+    counted = await run_in_threadpool(
+        lambda: sign_ins.attempt(
+            ctx.database,
+            username=username,
+            address=request.client.host if request.client else "-",
+            per_name=ctx.logins,
+            per_address=Throttle(settings.login_attempts_per_address, settings.login_window_s),
+        )
     )
+    async with _hash_slots(request):
+        return await run_in_threadpool(
+            lambda: sign_ins.with_password(
+                ctx.database,
+                counted=counted,
+                username=username,
+                password=password,
+                secret=ctx.jwt_secret,
+                lifetimes=_lifetimes(ctx),
+            )
+        )
 
 
 @router.post("/auth/refresh", dependencies=[SignIn])
@@ -99,19 +158,20 @@ def me(who: Caller, db: ReadDb) -> UserRead:
     return accounts.get(db=db, user_id=_account(who))
 
 
-@router.get("/auth/api-keys", dependencies=[Signed])
+@router.get("/auth/api-keys", dependencies=[Person])
 def list_keys(who: Caller, db: ReadDb) -> list[ApiKeyRead]:
     """The signed-in account's API keys."""
     return accounts.keys(db=db, user_id=_account(who))
 
 
-@router.post("/auth/api-keys", status_code=status.HTTP_201_CREATED, dependencies=[Signed])
+@router.post("/auth/api-keys", status_code=status.HTTP_201_CREATED, dependencies=[Person])
 def create_key(key_in: ApiKeyCreate, who: Caller, db: WriteDb) -> ApiKeyCreated:
-    """A new API key acting as the signed-in account; its secret is shown only here."""
+    """A new API key acting as the signed-in account, within its ``scope`` (``read``,
+    ``results`` or ``full``); its secret is shown only here. A key cannot make keys."""
     return accounts.create_key(db=db, user_id=_account(who), key_in=key_in)
 
 
-@router.delete("/auth/api-keys/{key_id}", status_code=204, dependencies=[Signed])
+@router.delete("/auth/api-keys/{key_id}", status_code=204, dependencies=[Person])
 def revoke_key(key_id: KeyId, who: Caller, db: WriteDb) -> Response:
     """Revoke one of the signed-in account's API keys."""
     accounts.revoke_key(db=db, user_id=_account(who), key_id=key_id)
@@ -129,9 +189,12 @@ def list_users(
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED, dependencies=[Admin])
-def create_user(user_in: UserCreate, db: WriteDb, request: Request) -> UserRead:
+async def create_user(user_in: UserCreate, db: WriteDb, request: Request) -> UserRead:
     """An account of any role."""
-    user = accounts.create(db=db, user_in=user_in)
+    password_hash = await _hashed(request, user_in.password)
+    user = await run_in_threadpool(
+        lambda: accounts.create(db=db, user_in=user_in, password_hash=password_hash)
+    )
     request.state.audit_target = ("user", user.id)
     return user
 
@@ -143,6 +206,13 @@ def get_user(user_id: UserId, db: ReadDb) -> UserRead:
 
 
 @router.patch("/users/{user_id}", dependencies=[Admin])
-def update_user(user_id: UserId, change: UserUpdate, db: WriteDb) -> UserRead:
-    """Change an account's role, disable or enable it, or set its password."""
-    return accounts.update(db=db, user_id=user_id, change=change)
+async def update_user(
+    user_id: UserId, change: UserUpdate, db: WriteDb, request: Request
+) -> UserRead:
+    """Change an account's role, disable or enable it, or set its password. A new password
+    or disabling ends every sign-in of the account: its refresh tokens, API keys and the
+    access tokens issued until now stop working."""
+    password_hash = None if change.password is None else await _hashed(request, change.password)
+    return await run_in_threadpool(
+        lambda: accounts.update(db=db, user_id=user_id, change=change, password_hash=password_hash)
+    )

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from bracketry.api.deps import Admin, Owner, Public, ReadDb, WriteDb
+from bracketry.api.deps import Admin, Caller, Owner, Public, ReadDb, WriteDb
 from bracketry.api.params import MAX_ID, Offset, TournamentId, limit_param
 from bracketry.schemas.account import AuditPage, RefereeRead
 from bracketry.service import audit, referees
@@ -18,9 +18,9 @@ UserId = Annotated[int, Path(ge=1, le=MAX_ID, description="Account id.")]
 
 
 @router.get("/tournaments/{tournament_id}/referees", dependencies=[Public])
-def list_referees(tournament_id: TournamentId, db: ReadDb) -> list[RefereeRead]:
-    """The tournament's referees."""
-    return referees.listed(db=db, tournament_id=tournament_id)
+def list_referees(tournament_id: TournamentId, db: ReadDb, who: Caller) -> list[RefereeRead]:
+    """The tournament's referees by display name (login names: its owner and admins)."""
+    return referees.listed(db=db, tournament_id=tournament_id, viewer=who)
 
 
 @router.put(

@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bracketry.schemas.names import Name, PlainText
+
 USERNAME = r"^[A-Za-z0-9_.-]{3,64}$"
 
 
@@ -18,6 +20,15 @@ class Role(StrEnum):
     ORGANIZER = "organizer"
     REFEREE = "referee"
     PLAYER = "player"
+
+
+class KeyScope(StrEnum):
+    """What an API key may do: ``read`` (GET only), ``results`` (GET, and the routes that
+    record results: the referee rule), ``full`` (its account's rights). No key manages keys."""
+
+    READ = "read"
+    RESULTS = "results"
+    FULL = "full"
 
 
 def _lower(value: str) -> str:
@@ -31,7 +42,7 @@ class Registration(BaseModel):
 
     username: str = Field(pattern=USERNAME, description="3-64 of A-Z a-z 0-9 _ . -")
     password: str = Field(min_length=8, max_length=128)
-    name: str = Field(min_length=1, max_length=200, description="Name shown in brackets.")
+    name: PlainText = Field(min_length=1, max_length=200, description="Name shown in brackets.")
 
     _normal = field_validator("username")(_lower)
 
@@ -44,7 +55,7 @@ class UserCreate(BaseModel):
     username: str = Field(pattern=USERNAME)
     password: str = Field(min_length=8, max_length=128)
     role: Role
-    name: str | None = Field(None, min_length=1, max_length=200, description="Player name.")
+    name: Name | None = Field(None, description="Player name.")
 
     _normal = field_validator("username")(_lower)
 
@@ -100,7 +111,12 @@ class ApiKeyCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: PlainText = Field(min_length=1, max_length=100)
+    scope: KeyScope = Field(
+        KeyScope.FULL,
+        description="read: GET only; results: GET and recording results; full: the account's "
+        "rights. No key creates or revokes keys.",
+    )
 
 
 class ApiKeyRead(BaseModel):
@@ -108,6 +124,7 @@ class ApiKeyRead(BaseModel):
 
     id: int
     name: str
+    scope: KeyScope
     created_at: datetime
     revoked_at: datetime | None
 
@@ -119,10 +136,12 @@ class ApiKeyCreated(ApiKeyRead):
 
 
 class RefereeRead(BaseModel):
-    """A referee assigned to a tournament."""
+    """A referee assigned to a tournament: a display name for everyone, the login name only
+    for the tournament's owner and admins."""
 
     user_id: int
-    username: str
+    name: str
+    username: str | None = None
 
 
 class AuditRead(BaseModel):

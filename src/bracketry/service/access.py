@@ -10,6 +10,12 @@ allows them: one rule per route, checked before the route runs.
 | owner | admins, and the organizer who created the tournament |
 | referee | the owner's set, and referees assigned to the tournament |
 | admin | admins (the admin token or an admin account) |
+| person | a person signed in (an access token, or the admin token): never an API key |
+
+An API key passes a rule only within its scope as well: ``read`` keys only read (GET, HEAD,
+OPTIONS), ``results`` keys read and use the routes of the referee rule (recording results),
+``full`` keys have their account's rights. No key passes the person rule: keys cannot create
+or revoke keys. The guard passes the HTTP ``method``; without it a call counts as a change.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bracketry.schemas.account import Role
+from bracketry.schemas.account import KeyScope, Role
 from bracketry.service import accounts, tokens
 from bracketry.service.auth import token_hash
 from bracketry.service.errors import Forbidden, Unauthorized
@@ -38,16 +44,23 @@ class Rule(StrEnum):
     OWNER = "owner"
     REFEREE = "referee"
     ADMIN = "admin"
+    PERSON = "person"
+
+
+READS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_KEY = "api-key"
 
 
 @dataclass(frozen=True)
 class Principal:
-    """A caller: their role, account and player (None for the bootstrap admin token)."""
+    """A caller: their role, account and player (None for the bootstrap admin token), how
+    they came (``via``) and, for an API key, its scope."""
 
     role: Role
     user_id: int | None = None
     player_id: int | None = None
     via: str = "admin-token"
+    scope: KeyScope = KeyScope.FULL
 
     @property
     def actor(self) -> str:
@@ -73,46 +86,70 @@ def identify(
     if admin is not None:
         return admin
     if token.startswith(accounts.API_KEY_PREFIX):
-        user, via = accounts.key_user(db, token), "api-key"
-    else:
-        try:
-            user_id = tokens.read(token, tokens.ACCESS, secret=secret)
-        except Unauthorized as error:
-            raise Unauthorized(
-                f"{error.message}: send an access token, an API key or the admin token"
-            ) from error
-        user, via = accounts.active_user(db, user_id), "jwt"
-    return Principal(Role(user.role), user.id, user.player_id, via)
+        user, scope = accounts.key_user(db, token)
+        return Principal(Role(user.role), user.id, user.player_id, API_KEY, scope)
+    try:
+        claims = tokens.read(token, tokens.ACCESS, secret=secret)
+    except Unauthorized as error:
+        raise Unauthorized(
+            f"{error.message}: send an access token, an API key or the admin token"
+        ) from error
+    user = accounts.active_user(db, claims.user_id, issued_at=claims.issued_at)
+    return Principal(Role(user.role), user.id, user.player_id, "jwt")
 
 
-def passes_at_once(principal: Principal | None, rule: Rule) -> bool:
+def in_scope(principal: Principal, rule: Rule, method: str | None) -> bool:
+    """Whether the caller's way in allows ``rule`` for ``method`` at all (keys: their scope;
+    the person rule: no key)."""
+    if principal.via != API_KEY:
+        return True
+    if rule is Rule.PERSON:
+        return False
+    reading = method is not None and method.upper() in READS
+    return (
+        principal.scope is KeyScope.FULL
+        or reading
+        or (principal.scope is KeyScope.RESULTS and rule is Rule.REFEREE)
+    )
+
+
+def passes_at_once(principal: Principal | None, rule: Rule, method: str | None = None) -> bool:
     """Whether ``principal`` passes ``rule`` whatever the tournament (no lookup needed)."""
     if rule is Rule.PUBLIC:
         return True
-    if principal is None:
+    if principal is None or not in_scope(principal, rule, method):
         return False
     return (
         principal.role is Role.ADMIN
-        or rule is Rule.USER
+        or rule in (Rule.USER, Rule.PERSON)
         or (rule is Rule.PLAYER and principal.player_id is not None)
         or (rule is Rule.ORGANIZER and principal.role is Role.ORGANIZER)
     )
 
 
-def check(db: Session, principal: Principal | None, rule: Rule, tournament_id: int | None) -> None:
+def check(
+    db: Session,
+    principal: Principal | None,
+    rule: Rule,
+    tournament_id: int | None,
+    method: str | None = None,
+) -> None:
     """Raise :class:`Unauthorized` (nobody signed in) or :class:`Forbidden` unless
-    ``principal`` passes ``rule`` for the tournament the route is about."""
-    if passes_at_once(principal, rule):
+    ``principal`` passes ``rule`` for the tournament the route is about, with ``method``
+    (the HTTP method: a key's scope depends on it)."""
+    if passes_at_once(principal, rule, method):
         return
     if principal is None:
         raise Unauthorized(
             "sign in first: Authorization: Bearer <access token, API key or admin token>"
         )
+    if not in_scope(principal, rule, method):
+        raise Forbidden(_out_of_scope(principal, rule))
     if rule in (Rule.OWNER, Rule.REFEREE) and tournament_id is not None:
         tournament = db.get(Tournament, tournament_id)
         if tournament is None:
             return  # the route answers 404 itself
-        if principal.role is Role.ORGANIZER and tournament.owner_id == principal.user_id:
+        if owns(principal, tournament.owner_id):
             return
         if (
             rule is Rule.REFEREE
@@ -121,6 +158,29 @@ def check(db: Session, principal: Principal | None, rule: Rule, tournament_id: i
         ):
             return
     raise Forbidden(f"a {principal.role} may not do this (needs: {rule})")
+
+
+def owns(principal: Principal | None, owner_id: int | None) -> bool:
+    """Whether ``principal`` is an admin or the organiser who owns a tournament of
+    ``owner_id``."""
+    if principal is None:
+        return False
+    if principal.role is Role.ADMIN:
+        return True
+    return (
+        principal.role is Role.ORGANIZER
+        and owner_id is not None
+        and owner_id == (principal.user_id)
+    )
+
+
+def _out_of_scope(principal: Principal, rule: Rule) -> str:
+    if rule is Rule.PERSON:
+        return "an API key may not do this: sign in with a password (needs: person)"
+    return (
+        f"an API key of scope {principal.scope} may not do this "
+        f"(needs: {rule}, and a key of scope full or a signed-in person)"
+    )
 
 
 def _assigned(db: Session, tournament_id: int, user_id: int | None) -> bool:
