@@ -2,7 +2,9 @@
 
 ``celery -A bracketry.jobs worker -Q tournaments`` (or ``bracketry worker``) runs workers;
 the API sends ``bracketry.generate_sessions`` with args ``[tournament_id]`` and kwargs
-``{job_id}``. The job table, not Celery's result backend, is the source of truth.
+``{job_id, instance_id}`` (the job and the database it belongs to; a worker drops a message
+naming another database, a missing job or another tournament's job). The job table, not
+Celery's result backend, is the source of truth.
 """
 
 from __future__ import annotations

@@ -24,13 +24,14 @@ class CeleryQueue:
         self._checked_at = 0.0
         self._workers: list[str] = []
 
-    def submit(self, *, job_id: str, tournament_id: int) -> None:
-        """Send ``bracketry.generate_sessions``; 503 when the broker cannot be reached."""
+    def submit(self, *, job_id: str, tournament_id: int, instance_id: str) -> None:
+        """Send ``bracketry.generate_sessions`` naming the job and its database; 503 when the
+        broker cannot be reached."""
         try:
             self.app.send_task(
                 TASK_NAME,
                 args=[tournament_id],
-                kwargs={"job_id": job_id},
+                kwargs={"job_id": job_id, "instance_id": instance_id},
                 queue=self._settings.queue_name,
                 retry=True,
                 retry_policy=PUBLISH_RETRY,

@@ -12,6 +12,11 @@ class ImmediateQueue:
     def __init__(self, database: Database) -> None:
         self._database = database
 
-    def submit(self, *, job_id: str, tournament_id: int) -> None:
-        """Run the job now."""
-        jobs.run(database=self._database, job_id=job_id)
+    def submit(self, *, job_id: str, tournament_id: int, instance_id: str) -> None:
+        """Run the job now (a message naming another database or job is dropped)."""
+        jobs.run_message(
+            database=self._database,
+            tournament_id=tournament_id,
+            job_id=job_id,
+            instance_id=instance_id,
+        )

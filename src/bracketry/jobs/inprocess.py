@@ -18,13 +18,19 @@ class InProcessQueue:
         self._database = database
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bracketry-job")
 
-    def submit(self, *, job_id: str, tournament_id: int) -> None:
-        """Run the job on a worker thread."""
-        self._pool.submit(self._run, job_id)
+    def submit(self, *, job_id: str, tournament_id: int, instance_id: str) -> None:
+        """Run the job on a worker thread (a message naming another database or job is
+        dropped there)."""
+        self._pool.submit(self._run, job_id, tournament_id, instance_id)
 
-    def _run(self, job_id: str) -> object:
+    def _run(self, job_id: str, tournament_id: int, instance_id: str) -> object:
         try:
-            return jobs.run(database=self._database, job_id=job_id)
+            return jobs.run_message(
+                database=self._database,
+                tournament_id=tournament_id,
+                job_id=job_id,
+                instance_id=instance_id,
+            )
         except Exception:
             log.exception("job %s could not be run", job_id)
             raise
@@ -33,8 +39,9 @@ class InProcessQueue:
         """Resubmit jobs a stopped server left queued or running; returns their ids."""
         with self._database.read() as db:
             pending = jobs.unfinished(db=db)
+            instance = jobs.database_instance(db)
         for job_id, tournament_id in pending:
-            self.submit(job_id=job_id, tournament_id=tournament_id)
+            self.submit(job_id=job_id, tournament_id=tournament_id, instance_id=instance)
         return [job_id for job_id, _ in pending]
 
     def readiness(self) -> dict[str, object]:

@@ -1,10 +1,16 @@
-"""The Celery task and the worker-side duties: run jobs, re-enqueue lost ones."""
+"""The Celery task and the worker-side duties: run jobs, re-enqueue lost ones.
+
+A task message names its job and its database (``instance_id``); the task runs it only if
+it is this database's job of the message's tournament, and drops it otherwise (see
+:func:`bracketry.service.jobs.screen_message`).
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from celery import Celery, Task
@@ -18,15 +24,28 @@ from bracketry.store.database import Database
 
 log = logging.getLogger(__name__)
 
-_databases: dict[int, Database] = {}
+_databases: dict[tuple[int, str], Database] = {}
+
+PAUSE_AT = "BRACKETRY_TEST_PAUSE_AT"
+"""Test hook: the generation phase (``write`` or ``commit``) at which the worker pauses."""
+PAUSE_S = "BRACKETRY_TEST_PAUSE_S"
+"""Test hook: how long it pauses there (seconds, 60 by default)."""
+
+
+def pause_for_tests(phase: str) -> None:
+    """Sleep at ``phase`` when the test hook asks for it (fault tests kill a worker there)."""
+    if os.environ.get(PAUSE_AT) == phase:
+        log.warning("test hook %s=%s: pausing", PAUSE_AT, phase)
+        time.sleep(float(os.environ.get(PAUSE_S) or 60))
 
 
 def worker_database(settings: Settings) -> Database:
-    """This process's database handle (created after the fork, one per worker process)."""
-    pid = os.getpid()
-    if pid not in _databases:
-        _databases[pid] = Database(settings.database_url)
-    return _databases[pid]
+    """This process's handle on the settings' database (created after the fork, one per
+    worker process and database)."""
+    key = (os.getpid(), settings.database_url)
+    if key not in _databases:
+        _databases[key] = Database(settings.database_url)
+    return _databases[key]
 
 
 def register(app: Celery, settings: Settings) -> Task:
@@ -42,26 +61,37 @@ def register(app: Celery, settings: Settings) -> Task:
         default_retry_delay=settings.task_retry_delay_s,
     )
     def generate_sessions(
-        self: Task, tournament_id: int, job_id: str | None = None
+        self: Task, tournament_id: int, job_id: str | None = None, instance_id: str | None = None
     ) -> dict[str, Any]:
-        """Run the tournament's generation job; a duplicate is a fast no-op."""
+        """Run the job a message names, if it is this database's job of that tournament (else
+        the message is dropped: acknowledged, logged and counted); a duplicate is a no-op."""
         database = worker_database(settings)
+        screened = False
         try:
-            job_id = jobs.job_for_task(
-                database=database, tournament_id=tournament_id, job_id=job_id
+            refusal = jobs.screen_message(
+                database=database,
+                tournament_id=tournament_id,
+                job_id=job_id,
+                instance_id=instance_id,
             )
+            if refusal is not None:
+                return {"job_id": job_id, "status": "dropped", "error": refusal}
+            assert job_id is not None  # a message naming no job is dropped above
+            screened = True
             job = jobs.run(
                 database=database,
                 job_id=job_id,
                 heartbeat_s=settings.heartbeat_interval_s,
                 stale_after_s=settings.stale_after_s,
                 retry_transient=True,
+                on_phase=pause_for_tests,
             )
         except ServiceError as refusal:  # deterministic: never retried
             return {"job_id": job_id, "status": "failed", "error": refusal.message}
         except (jobs.TransientFailure, *jobs.TRANSIENT_ERRORS) as failure:
             if self.request.retries >= (self.max_retries or 0):
-                jobs.give_up(database=database, job_id=job_id, reason=str(failure))
+                if screened:
+                    jobs.give_up(database=database, job_id=job_id, reason=str(failure))
                 return {"job_id": job_id, "status": "failed", "error": str(failure)}
             raise self.retry(exc=failure) from failure
         return {"job_id": job.id, "status": job.status, "sessions_count": job.sessions_count}
@@ -106,9 +136,12 @@ class Reaper:
             stale_after_s=self._settings.stale_after_s,
             include_queued=include_queued,
         )
+        instance = jobs.instance_of(database=database) if found else ""
         for job_id, tournament_id in found:
             log.warning("re-enqueueing lost job %s of tournament %s", job_id, tournament_id)
-            self._task.apply_async(args=[tournament_id], kwargs={"job_id": job_id})
+            self._task.apply_async(
+                args=[tournament_id], kwargs={"job_id": job_id, "instance_id": instance}
+            )
         return [job_id for job_id, _ in found]
 
 

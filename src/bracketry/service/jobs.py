@@ -4,6 +4,11 @@ The pipeline is one function, :func:`run`, whatever executes it (the request its
 below the threshold, the in-process worker above it): generate → (auto: simulate →
 rank → complete). A rerun of a job is safe: generation checks inside its transaction
 whether sessions exist, and a finished step is not repeated.
+
+A task message names its job, its tournament and its database (the ``instance_id`` written
+at migration); :func:`screen_message` drops, with a warning and a count, any message whose
+job is missing, belongs to another tournament or comes from another database. A message
+never creates a job: a dropped job of this database is re-enqueued by the stale-job sweep.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -34,7 +40,7 @@ from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailab
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
 from bracketry.store.database import Database
-from bracketry.store.models import Job, Match, Tournament
+from bracketry.store.models import Job, Match, Secret, Tournament
 from bracketry.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -45,13 +51,93 @@ job_context: ContextVar[tuple[str, int] | None] = ContextVar("bracketry_job", de
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
 GENERATE_JOB = "generate"
 RATE_JOB = "rate"
+INSTANCE_ID = "instance_id"
+"""The ``secrets`` row naming this database (a uuid hex written at migration)."""
+
+_dropped: Counter[str] = Counter()
+_dropped_lock = threading.Lock()
 
 
 class JobQueue(Protocol):
     """Something that runs :func:`run` for a job, later, elsewhere."""
 
-    def submit(self, *, job_id: str, tournament_id: int) -> None:
-        """Arrange for the job to run; raise :class:`Unavailable` if that cannot be done now."""
+    def submit(self, *, job_id: str, tournament_id: int, instance_id: str) -> None:
+        """Arrange for the job of this database (``instance_id``) to run; raise
+        :class:`Unavailable` if that cannot be done now."""
+
+
+def database_instance(db: Session) -> str:
+    """This database's instance id, named in every task message it sends."""
+    row = db.get(Secret, INSTANCE_ID)
+    if row is None:
+        raise Unavailable("the database has no instance id: run `bracketry migrate`")
+    return row.value_hash
+
+
+def instance_of(*, database: Database) -> str:
+    """:func:`database_instance` in a read of its own."""
+    with database.read() as db:
+        return database_instance(db)
+
+
+def screen_message(
+    *, database: Database, tournament_id: int, job_id: str | None, instance_id: str | None
+) -> str | None:
+    """None when a task message may run here; else why it is dropped (logged and counted).
+
+    A message runs only if it comes from this database and names an existing job of its
+    tournament: a message never acts on another deployment's tournament, nor creates a job.
+    """
+    with database.read() as db:
+        here = database_instance(db)
+        job = db.get(Job, job_id) if job_id is not None and instance_id == here else None
+        reason = _refusal(here, instance_id, job_id, job, tournament_id)
+    if reason is not None:
+        with _dropped_lock:
+            _dropped[reason] += 1
+            total = sum(_dropped.values())
+        log.warning(
+            "dropped task message for job %s of tournament %s from database %s: %s "
+            "(%d dropped by this process)",
+            job_id,
+            tournament_id,
+            instance_id,
+            reason,
+            total,
+        )
+    return reason
+
+
+def _refusal(
+    here: str, instance_id: str | None, job_id: str | None, job: Job | None, tournament_id: int
+) -> str | None:
+    if instance_id is None:
+        return "no database named"
+    if instance_id != here:
+        return "another database"
+    if job_id is None:
+        return "no job named"
+    if job is None:
+        return "unknown job"
+    if job.tournament_id != tournament_id:
+        return "another tournament's job"
+    return None
+
+
+def dropped_messages() -> dict[str, int]:
+    """Task messages this process dropped, by reason."""
+    with _dropped_lock:
+        return dict(_dropped)
+
+
+def run_message(
+    *, database: Database, tournament_id: int, job_id: str, instance_id: str
+) -> Job | None:
+    """Run the job a message names (see :func:`run`), or None when it is dropped."""
+    refusal = screen_message(
+        database=database, tournament_id=tournament_id, job_id=job_id, instance_id=instance_id
+    )
+    return None if refusal is not None else run(database=database, job_id=job_id)
 
 
 def active_job(db: Session, tournament_id: int) -> Job | None:
@@ -79,9 +165,10 @@ def request(
         job = new_job(tournament_id, simulation_mode=options.simulation_mode, seed=options.seed)
         db.add(job)
         synchronous = tournament.enrolled_count < threshold
+        instance = database_instance(db)
     if not synchronous:
         try:
-            queue.submit(job_id=job.id, tournament_id=tournament_id)
+            queue.submit(job_id=job.id, tournament_id=tournament_id, instance_id=instance)
         except Unavailable as refusal:
             _finish(database, job.id, error=refusal.message)
             raise
@@ -121,6 +208,7 @@ def _start(database: Database, job_id: str, stale_after_s: float | None) -> tupl
         job.status = JobStatus.RUNNING
         job.started_at = now
         job.heartbeat_at = now
+        job.engine_ms = job.db_write_ms = None  # phase markers of an earlier attempt
         job.attempts += 1
         job.queue_wait_ms = round(_age_s(now, job.requested_at) * 1000.0, 2)
         return job, True
@@ -155,6 +243,44 @@ def _heartbeat(database: Database, job_id: str, interval_s: float | None) -> Ite
         thread.join()
 
 
+PhaseHook = Callable[[str], None]
+"""Called as a generation reaches a phase: ``write`` (the bracket is computed, its rows are
+about to be written) and ``commit`` (the rows are written, not yet committed)."""
+
+
+class _PhaseClock(Stopwatch):
+    """A stopwatch that marks each phase on the job row in a transaction of its own, as it is
+    reached: ``engine_ms`` when the bulk write begins, ``db_write_ms`` when the rows are
+    written and the generation's transaction is about to commit; then calls ``on_phase``."""
+
+    def __init__(self, database: Database, job_id: str, on_phase: PhaseHook | None) -> None:
+        super().__init__()
+        self._database = database
+        self._job_id = job_id
+        self._on_phase = on_phase
+
+    @contextmanager
+    def window(self, name: str) -> Iterator[None]:
+        """The stopwatch's window; the bulk write (``db_write``) is framed by phase marks."""
+        if name != "db_write":
+            with super().window(name):
+                yield
+            return
+        self._reached("write", engine_ms=_ms(self, "engine") or 0.0)
+        with super().window(name):
+            yield
+        self._reached("commit", db_write_ms=self.ms[name])
+
+    def _reached(self, phase: str, **marks: float) -> None:
+        try:
+            with self._database.write() as db:
+                db.execute(update(Job).where(Job.id == self._job_id).values(**marks))
+        except Exception:  # a missed mark only hides progress
+            log.warning("could not mark phase %s of job %s", phase, self._job_id, exc_info=True)
+        if self._on_phase is not None:
+            self._on_phase(phase)
+
+
 def run(
     *,
     database: Database,
@@ -162,12 +288,15 @@ def run(
     heartbeat_s: float | None = None,
     stale_after_s: float | None = None,
     retry_transient: bool = False,
+    on_phase: PhaseHook | None = None,
 ) -> Job:
     """Run a job's pipeline; records timings, peak memory and the outcome on the job row.
 
     A job that is finished, or running elsewhere with a fresh heartbeat, is returned as it
     is. With ``retry_transient`` a lost database connection marks the job ``retrying`` and
     raises :class:`TransientFailure` for the caller to retry; otherwise it fails the job.
+    A job that beats (``heartbeat_s``, a worker's job) also marks its phases on its row while
+    it runs (see :class:`_PhaseClock`) and calls ``on_phase`` at each.
     """
     job, started = _start(database, job_id, stale_after_s)
     if job is None:
@@ -175,7 +304,7 @@ def run(
     if not started:
         return job
     token = job_context.set((job.id, job.tournament_id))
-    clock = Stopwatch()
+    clock = Stopwatch() if heartbeat_s is None else _PhaseClock(database, job_id, on_phase)
     error: str | None = None
     sessions_count: int | None = None
     try:
@@ -233,9 +362,10 @@ def run_queued(*, database: Database, tournament_id: int) -> None:
 def submit_queued(*, database: Database, queue: JobQueue, tournament_id: int) -> None:
     """Hand the tournament's queued rating jobs to ``queue``; one the queue cannot take now
     stays queued and is picked up when the server restarts."""
+    instance = instance_of(database=database)
     for job_id in queued(database=database, tournament_id=tournament_id):
         try:
-            queue.submit(job_id=job_id, tournament_id=tournament_id)
+            queue.submit(job_id=job_id, tournament_id=tournament_id, instance_id=instance)
         except Unavailable:
             log.warning("rating job %s stays queued: the worker queue is unavailable", job_id)
 
@@ -319,28 +449,6 @@ def _stored_sessions(db: Session, tournament: Tournament) -> int:
     return db.execute(
         select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
     ).scalar_one()
-
-
-def job_for_task(*, database: Database, tournament_id: int, job_id: str | None) -> str:
-    """The job a queued task stands for; a task sent without one (or with an unknown one)
-    gets the tournament's latest job, or a new one when the tournament has none."""
-    with database.write() as db:
-        tournaments.lock_or_raise(db=db, tournament_id=tournament_id)
-        if job_id is not None:
-            job = db.get(Job, job_id)
-            if job is not None and job.tournament_id == tournament_id:
-                return job.id
-        latest = db.execute(
-            select(Job.id)
-            .where(Job.tournament_id == tournament_id)
-            .order_by(Job.requested_at.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        if latest is not None:
-            return latest
-        job = new_job(tournament_id)
-        db.add(job)
-        return job.id
 
 
 def new_job(
