@@ -92,9 +92,11 @@ class Cluster:
             self.processes.append(process)
         return httpx.Client(base_url=self.api_url, headers=AUTH, timeout=60)
 
-    def worker(self, name: str = "worker", concurrency: int = 2) -> Process:
-        """Start a Celery worker."""
-        process = start_worker(self.settings, self.folder, name, concurrency)
+    def worker(
+        self, name: str = "worker", concurrency: int = 2, env: dict[str, str] | None = None
+    ) -> Process:
+        """Start a Celery worker (``env``: extra variables, such as a test hook)."""
+        process = start_worker(self.settings, self.folder, name, concurrency, env)
         self.processes.append(process)
         return process
 

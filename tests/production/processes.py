@@ -18,7 +18,8 @@ import httpx
 
 from bracketry.settings import Settings
 
-START_TIMEOUT_S = 30.0
+START_TIMEOUT_S = 120.0
+"""A deadline for a process to come up on a loaded machine (not a timing assertion)."""
 
 
 def free_port() -> int:
@@ -108,12 +109,18 @@ def start_api(settings: Settings, folder: Path) -> tuple[Process, str]:
         time.sleep(0.1)
 
 
-def start_worker(settings: Settings, folder: Path, name: str, concurrency: int = 2) -> Process:
-    """``bracketry worker`` with ``concurrency`` processes; returns once it is ready."""
+def start_worker(
+    settings: Settings,
+    folder: Path,
+    name: str,
+    concurrency: int = 2,
+    extra_env: dict[str, str] | None = None,
+) -> Process:
+    """``bracketry worker`` with ``concurrency`` processes (``extra_env`` added to its
+    environment, e.g. a test hook); returns once it is ready."""
     log = folder / f"{name}.log"
-    worker = Process(
-        name, cli("worker", "--concurrency", str(concurrency)), environment(settings), log
-    )
+    env = environment(settings) | (extra_env or {})
+    worker = Process(name, cli("worker", "--concurrency", str(concurrency)), env, log)
     worker.start()
     deadline = time.monotonic() + START_TIMEOUT_S
     while " ready." not in worker.output():

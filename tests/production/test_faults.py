@@ -5,14 +5,17 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from bracketry.jobs.tasks import PAUSE_AT, PAUSE_S
 from bracketry.store.models import Job, Match
 from tests.api.helpers import API, launch_scenario, poll_until_finished
 from tests.production.conftest import Cluster, RedisServer
 from tests.production.setup import closed_tournament
 
-BIG = 1 << 19
+BIG = 1 << 16
+PAUSE_IN_THE_WRITE = {PAUSE_AT: "commit", PAUSE_S: "300"}
+"""The worker pauses with the bracket's rows written and not committed, where it is killed."""
 
 
 def _matches(cluster: Cluster, tournament_id: int) -> int:
@@ -34,24 +37,37 @@ def _job(cluster: Cluster, job_id: str) -> Job:
     return job
 
 
+def _written_bytes(cluster: Cluster) -> int:
+    """Bytes of the match table on disk: rows written by an open transaction count too."""
+    database = cluster.database()
+    with database.read() as db:
+        size = db.execute(text("SELECT pg_relation_size('matches')")).scalar_one()
+    database.dispose()
+    return size
+
+
 def test_a_worker_killed_mid_generation_is_replaced_and_the_job_completes_once(
     cluster: Cluster,
 ) -> None:
     database = cluster.database()
     tournament_id = closed_tournament(database, BIG)
     database.dispose()
-    first = cluster.worker("worker-1", concurrency=1)
+    first = cluster.worker("worker-1", concurrency=1, env=PAUSE_IN_THE_WRITE)
     with cluster.api() as http:
         answer = http.post(f"{API}/tournaments/{tournament_id}/generate-sessions")
         assert answer.status_code == 202, answer.text
         task_id = answer.json()["task_id"]
-        deadline = time.monotonic() + 60
-        while _job(cluster, task_id).status != "running":
+        deadline = time.monotonic() + 120
+        while _job(cluster, task_id).db_write_ms is None:  # the worker's "rows written" mark
+            assert _job(cluster, task_id).status in ("queued", "running"), cluster.logs()
             assert time.monotonic() < deadline, cluster.logs()
             time.sleep(0.05)
-        time.sleep(1.0)  # well inside the bracket write (several seconds at this size)
-        first.kill_hard()
-        assert _job(cluster, task_id).status == "running"
+        assert _written_bytes(cluster) > 0 and _matches(cluster, tournament_id) == 0
+        first.kill_hard()  # inside the bracket write: rows written, transaction open
+        killed = _job(cluster, task_id)
+        assert (killed.status, killed.attempts, killed.finished_at) == ("running", 1, None)
+        assert killed.engine_ms is not None and killed.db_write_ms is not None
+        assert "pausing" in first.output()
         assert _matches(cluster, tournament_id) == 0, "a partial bracket became visible"
         visible = http.get(
             f"{API}/tournaments/{tournament_id}/sessions", params={"limit": 1}
