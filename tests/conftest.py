@@ -2,8 +2,9 @@
 
 Database tests run on SQLite and on PostgreSQL. Each PostgreSQL test gets its own database,
 copied from a template migrated once per run, and dropped after. Without a reachable
-PostgreSQL the PostgreSQL variants fail under CI=true and are skipped (with the reason)
-elsewhere.
+PostgreSQL the PostgreSQL variants fail under CI (see :func:`in_ci`) and are skipped (with
+the reason) elsewhere; a run that skipped anything ends with a banner counting the skips
+by reason.
 """
 
 from __future__ import annotations
@@ -44,11 +45,39 @@ def pg_admin(sql: str) -> None:
         conn.execute(sql)
 
 
+NOT_CI = frozenset({"", "0", "false", "no", "off"})
+
+
+def in_ci() -> bool:
+    """True under CI: ``CI`` set to anything but empty, 0, false, no or off (any case).
+    The one test of CI mode: ``CI=1`` and ``CI=True`` count as much as ``CI=true``."""
+    return os.environ.get("CI", "").strip().lower() not in NOT_CI
+
+
 def service_missing(what: str, error: Exception) -> None:
+    """Fail under CI (a required service is missing), skip with the reason elsewhere."""
     message = f"{what} is not reachable: {error}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{message} (required under CI=true)")
+    if in_ci():
+        pytest.fail(f"{message} (required under CI)")
     pytest.skip(message)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """End a run that skipped tests with a banner: how many, grouped by reason."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else "?"
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    write = terminalreporter.write_line
+    terminalreporter.write_sep("!", f"{len(skipped)} TESTS SKIPPED: this run is NOT complete")
+    for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
+        write(f"{count:6d} skipped: {reason}", yellow=True, bold=True)
+    write("Start the missing services (README.md); under CI a missing service fails.", bold=True)
+    terminalreporter.write_sep("!", f"{len(skipped)} TESTS SKIPPED")
 
 
 @pytest.fixture(scope="session")

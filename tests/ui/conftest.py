@@ -27,6 +27,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from tests.conftest import in_ci
 from tests.ui.chromium import CHROMIUM, CHROMIUM_ARGS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,8 +61,8 @@ def browser() -> Iterator[Browser]:
     """One headless Chromium for the whole run."""
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         reason = f"{CHROMIUM} is missing: install Debian's chromium package for the browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason} (required under CI=true)")
+        if in_ci():
+            pytest.fail(f"{reason} (required under CI)")
         pytest.skip(reason)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
