@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from bracketry.engine.formats.swiss import round_count
 from bracketry.engine.model import OUTCOME_CODES, Outcome, Side
+from bracketry.schemas.names import FORBIDDEN
 from bracketry.schemas.session import SessionRead
 from bracketry.service import bracket_state, rankings, sessions
 from bracketry.service.errors import Conflict, NotFound
@@ -114,9 +115,27 @@ def _snapshot(database: Database) -> Iterator[Session]:
         yield db
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a text cell as a formula (the OWASP CSV injection list)."""
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: ``None`` empty, text starting with :data:`FORMULA_START` behind a ``'`` so
+    spreadsheets show it as text; numbers (a negative score difference) as they are.
+
+    >>> [csv_cell(v) for v in (None, -3, "-3", "=1+2", "O'Brien")]
+    ['', -3, "'-3", "'=1+2", "O'Brien"]
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: Iterable[Iterable[Any]]) -> str:
     out = io.StringIO()
-    csv.writer(out).writerows(["" if v is None else v for v in row] for row in rows)
+    csv.writer(out).writerows([csv_cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 
@@ -434,6 +453,16 @@ _RESULTS = {_WIN: ("1", "0"), _FORFEIT: ("+", "-"), _DRAW: ("=", "="), _DOUBLE: 
 """Result characters of (winner or slot A, loser or slot B)."""
 
 
+def trf_text(text: str) -> str:
+    """``text`` on one TRF line: every control character (a CR or LF would start a forged
+    line) becomes a space, so fixed columns stay where they are.
+
+    >>> trf_text("Eve\\r\\n001")
+    'Eve  001'
+    """
+    return FORBIDDEN.sub(" ", text)
+
+
 def _fit(text: str, width: int) -> str:
     return text[:width].rjust(width)
 
@@ -454,8 +483,9 @@ def trf_player_line(
     """A TRF16 ``001`` line: fixed columns to 89, then 10 characters per round
     (opponent at 92-95, colour at 97, result at 99 for round 1)."""
     rated = "" if rating is None or not rating > 0 else str(min(round(rating), 9999))
+    shown = trf_text(name)[:33]
     line = (
-        f"001 {start_rank:>4} {'':1}{'':3} {name[:33]:<33} {_fit(rated, 4)} {'':3} {'':11} "
+        f"001 {start_rank:>4} {'':1}{'':3} {shown:<33} {_fit(rated, 4)} {'':3} {'':11} "
         f"{'':10} {_points(points)} {rank:>4}"
     )
     blocks = (f"  {'0000' if opp == 0 else _fit(str(opp), 4)} {c} {r}" for opp, c, r in rounds)
@@ -497,7 +527,7 @@ def trf(database: Database, tournament_id: int) -> Iterator[str]:
             colour[a, r - 1], colour[b, r - 1] = "w", "b"
             result[a, r - 1], result[b, r - 1] = first, second
         ratings = progress.ratings
-        header = [f"012 {tournament.name}"]
+        header = [f"012 {trf_text(tournament.name)}"]
         for code, at in (
             ("042", tournament.sessions_generated_at),
             ("052", tournament.completed_at),

@@ -3,6 +3,7 @@ match running late."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +28,8 @@ from bracketry.service.tournaments import get_or_raise, lock_or_raise
 from bracketry.store.models import Enrollment, HeatEntry, Match, MatchSlot, Venue
 from bracketry.store.types import utcnow
 
+_UNWRITABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters a calendar TEXT value cannot carry (a newline it can, escaped)."""
 MAX_FEED = 20_000
 """Events one calendar feed holds; a larger timetable is fetched by venue or time."""
 
@@ -139,11 +142,22 @@ def feed(
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//bracketry//timetable//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", tournament.name)
+    calendar.add("x-wr-calname", calendar_text(tournament.name))
     stamp = utcnow()
     for item in found.items:
         calendar.add_component(_event(item, tournament.name, stamp))
     return calendar.to_ical()
+
+
+def calendar_text(value: str) -> icalendar.vText:
+    """``value`` as an RFC 5545 TEXT value: CR dropped, other control characters made spaces;
+    the value then escapes backslash, ``;``, ``,`` and a newline (``\\n``), and the calendar
+    folds lines longer than 75 octets.
+
+    >>> calendar_text("Cup\\r\\nX;Y").to_ical()
+    b'Cup\\\\nX\\\\;Y'
+    """
+    return icalendar.vText(_UNWRITABLE.sub(" ", value.replace("\r", "")))
 
 
 def _event(item: ScheduledSession, tournament: str, stamp: datetime) -> icalendar.Event:
@@ -155,8 +169,9 @@ def _event(item: ScheduledSession, tournament: str, stamp: datetime) -> icalenda
     event.add("dtstamp", stamp)
     event.add("dtstart", slot.starts_at)
     event.add("dtend", slot.ends_at)
-    event.add("summary", f"{tournament}: round {session.round}, match {session.number}: {who}")
-    event.add("location", f"{slot.venue}, field {slot.field}")
+    summary = f"{tournament}: round {session.round}, match {session.number}: {who}"
+    event.add("summary", calendar_text(summary))
+    event.add("location", calendar_text(f"{slot.venue}, field {slot.field}"))
     return event
 
 
