@@ -7,11 +7,25 @@ last result).
 
 The page picks its view from the format and the stages and sides that have sessions (each
 with its last round); ``draw_stages`` tells where the result form may offer a draw.
+
+:func:`fingerprint` is the cheap change detector of live streams: one query whose answer
+changes whenever the snapshot may. What each write touches:
+
+- lifecycle, enrollment, withdrawal, generation, rankings, venues: the tournament row
+  (status, enrolled count, ``updated_at`` and the milestones);
+- results (one, batches, simulated, heats, double forfeits, walkovers, and the rounds a
+  result appends): the tournament's results, counted with their latest ``recorded_at`` (a
+  correction deletes and records again, at a later time);
+- generation and rating jobs: the latest job's state and figures (not its heartbeat);
+- reports: how many are open and the latest change; the timetable: its slot count, first
+  start and last end (the same figures the snapshot shows).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.job import SYNC_TASK_ID
@@ -20,7 +34,9 @@ from bracketry.service import jobs, tournaments
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import FINAL, Status
-from bracketry.store.models import Match, MatchSlot, Ranking, Report
+from bracketry.store.models import Job, Match, MatchSlot, Ranking, Report, Result, Tournament
+
+Fingerprint = tuple[Any, ...]
 
 
 def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
@@ -89,3 +105,69 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         timetable_key=f"{slots}/{first_start}/{last_end}" if slots else "",
         final=status in FINAL and not busy,
     )
+
+
+def fingerprint(*, db: Session, tournament_id: int) -> Fingerprint | None:
+    """What the snapshot depends on, in one query over the tournament's indexes: equal
+    answers mean an equal snapshot (None: no such tournament)."""
+    results = (
+        select(func.count().label("n"), func.max(Result.recorded_at).label("last"))
+        .where(Result.tournament_id == tournament_id)
+        .subquery()
+    )
+    reports = (
+        select(
+            func.count().filter(Report.state.in_(("pending", "disputed"))).label("open"),
+            func.max(Report.updated_at).label("last"),
+        )
+        .where(Report.tournament_id == tournament_id)
+        .subquery()
+    )
+    slots = (
+        select(
+            func.count().label("n"),
+            func.min(MatchSlot.starts_at).label("first"),
+            func.max(MatchSlot.ends_at).label("last"),
+        )
+        .where(MatchSlot.tournament_id == tournament_id)
+        .subquery()
+    )
+    latest_job = (
+        select(Job.id)
+        .where(Job.tournament_id == tournament_id)
+        .order_by(Job.requested_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = db.execute(
+        select(
+            Tournament.status,
+            Tournament.enrolled_count,
+            Tournament.updated_at,
+            Tournament.sessions_generated_at,
+            Tournament.rankings_calculated_at,
+            Tournament.completed_at,
+            results.c.n,
+            results.c.last,
+            reports.c.open,
+            reports.c.last,
+            slots.c.n,
+            slots.c.first,
+            slots.c.last,
+            Job.id,
+            Job.status,
+            Job.attempts,
+            Job.started_at,
+            Job.finished_at,
+            Job.sessions_count,
+            Job.total_ms,
+            Job.error,
+        )
+        .select_from(Tournament)
+        .join(results, true())
+        .join(reports, true())
+        .join(slots, true())
+        .outerjoin(Job, Job.id == latest_job)
+        .where(Tournament.id == tournament_id)
+    ).one_or_none()
+    return None if row is None else tuple(row)
