@@ -40,6 +40,18 @@ def upgrade() -> None:
         batch.add_column(sa.Column("credentials_changed_at", Stamp(timezone=True), nullable=True))
     with op.batch_alter_table("refresh_tokens") as batch:
         batch.add_column(sa.Column("family_expires_at", Stamp(timezone=True), nullable=True))
+    # Reports whose session is gone (deleted by a correction before reports were voided)
+    # can never be answered rightly: drop them, and never hand out their session ids again.
+    op.execute(
+        "INSERT INTO id_counters (name, last) SELECT 'matches', max(top) FROM ("
+        "SELECT max(id) AS top FROM matches UNION ALL SELECT max(match_id) FROM reports "
+        "UNION ALL SELECT max(match_id) FROM results UNION ALL SELECT max(match_id) "
+        "FROM advancements) AS used HAVING max(top) IS NOT NULL"
+    )
+    op.execute(
+        "DELETE FROM reports WHERE NOT EXISTS (SELECT 1 FROM matches "
+        "WHERE matches.id = reports.match_id AND matches.tournament_id = reports.tournament_id)"
+    )
     secrets = sa.table("secrets", sa.column("name", sa.String), sa.column("value_hash", sa.String))
     op.bulk_insert(secrets, [{"name": "instance_id", "value_hash": uuid.uuid4().hex}])
 
