@@ -21,7 +21,13 @@ from bracketry.service.access import Principal, Rule
 from bracketry.service.errors import Unauthorized
 
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
-SECRET_FIELDS = frozenset({"password", "refresh_token"})
+SECRET_WORDS = ("password", "secret", "token")
+"""A request field whose name holds one of these never reaches the audit log."""
+CALLER_STATE = "caller"
+"""Key of the request state where the body limit (:mod:`bracketry.api.hardening`) leaves the
+caller it identified, so that :func:`caller` does not identify them again."""
+BULK_STATE = "bulk_body"
+"""Key of the request state saying the body was allowed a bulk route's size."""
 
 
 def context(request: Request) -> AppContext:
@@ -51,13 +57,9 @@ def bearer(authorization: str | None) -> str | None:
     return None
 
 
-async def caller(
-    request: Request,
-    ctx: Context,
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Principal | None:
-    """Who is calling (None: nobody signed in). A token that opens nothing is kept as the
-    request's ``auth_error``: every route but a public one answers it with 401."""
+async def identify(ctx: AppContext, authorization: str | None) -> Principal | None:
+    """The caller of an ``Authorization`` header (None: nobody signed in); raises
+    :class:`Unauthorized` for a token that opens nothing."""
     token = bearer(authorization)
     if token is None:
         return None
@@ -69,8 +71,22 @@ async def caller(
         with ctx.database.read() as db:
             return access.identify(db, token, admin_hash=ctx.admin_hash, secret=ctx.jwt_secret)
 
+    return await run_in_threadpool(look_up)
+
+
+async def caller(
+    request: Request,
+    ctx: Context,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Principal | None:
+    """Who is calling (None: nobody signed in). A token that opens nothing is kept as the
+    request's ``auth_error``: every route but a public one answers it with 401. A caller
+    the body limit identified already is taken as it left them."""
+    known = request.scope.get("state", {})
+    if CALLER_STATE in known:
+        return known[CALLER_STATE]
     try:
-        return await run_in_threadpool(look_up)
+        return await identify(ctx, authorization)
     except Unauthorized as error:
         request.state.auth_error = error
         return None
@@ -85,7 +101,7 @@ def owner_of(who: Principal | None) -> int | None:
     return who.user_id if who is not None and who.role is Role.ORGANIZER else None
 
 
-def _as_id(raw: object) -> object:
+def as_id(raw: object) -> object:
     """A path parameter as an id when it is one the database can hold, else as it came."""
     if isinstance(raw, str) and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= MAX_ID:
         return int(raw)
@@ -93,27 +109,44 @@ def _as_id(raw: object) -> object:
 
 
 def _tournament_id(request: Request) -> int | None:
-    raw = _as_id(request.path_params.get("tournament_id"))
+    raw = as_id(request.path_params.get("tournament_id"))
     return raw if isinstance(raw, int) else None
 
 
 def _params(request: Request) -> dict[str, Any]:
-    return {k: _as_id(v) for k, v in request.path_params.items()}
+    return {k: as_id(v) for k, v in request.path_params.items()}
 
 
-def _request_text(body: bytes) -> str | None:
-    """A request body for the log, secrets removed."""
+def _secret(key: object) -> bool:
+    lowered = str(key).lower()
+    return any(word in lowered for word in SECRET_WORDS)
+
+
+def redact(data: Any) -> Any:
+    """``data`` with the value of every secret field, at any depth, replaced by ``***``."""
+    if isinstance(data, dict):
+        return {k: "***" if _secret(k) else redact(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [redact(item) for item in data]
+    return data
+
+
+def _request_text(body: bytes, *, bulk: bool = False) -> str | None:
+    """A request body for the log, secrets removed: parsed and redacted when it is JSON of an
+    ordinary route; else its start, only when that cannot hold a secret field (no secret
+    word, no escape that could spell one), or just its size."""
     if not body:
         return None
-    if len(body) > 4 * audit.MAX_REQUEST_CHARS:  # a bulk body: its start says enough
-        return body[: audit.MAX_REQUEST_CHARS].decode("utf-8", "replace")
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body[: audit.MAX_REQUEST_CHARS].decode("utf-8", "replace")
-    if isinstance(data, dict):
-        data = {k: "***" if k in SECRET_FIELDS else v for k, v in data.items()}
-    return json.dumps(data)
+    if not bulk:
+        try:
+            return json.dumps(redact(json.loads(body)))
+        except (ValueError, RecursionError):
+            pass
+    start = body[: audit.MAX_REQUEST_CHARS].decode("utf-8", "replace")
+    lowered = start.lower()
+    if "\\u" in lowered or any(word in lowered for word in SECRET_WORDS):
+        return f"<{len(body)} bytes, not kept>"
+    return start
 
 
 def tell_audit(request: Request, before: Any, after: Any) -> None:
@@ -149,12 +182,15 @@ def allow(
         if request.method in READS or not audited:
             yield
             return
+        # The body is read before a write slot is taken (the body limit has read it from the
+        # client already, within body_timeout_s): a slot is never held for a slow client.
+        body = await request.body()
+        bulk = bool(request.scope.get("state", {}).get(BULK_STATE))
         # A mutation waits here, in the event loop, while others run: a request that holds
         # a worker thread and a connection only to wait on a tournament's lock could starve
         # the lock's holder of the thread its commit needs.
         async with ctx.writers:
             params = _params(request)
-            body = await request.body()
 
             def before() -> Any:
                 with ctx.database.read() as snapshot_db:
@@ -175,7 +211,7 @@ def allow(
                     action=f"{request.method} {getattr(route, 'path', request.url.path)}",
                     params=params,
                     target=target,
-                    request=_request_text(body),
+                    request=_request_text(body, bulk=bulk),
                     before=state if told is None else told[0],
                     after=audit.snapshot(db, params, target) if told is None else told[1],
                     status_code=getattr(route, "status_code", None) or 200,
