@@ -12,11 +12,9 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bracketry.engine.model import Outcome, Side
 from bracketry.schemas.archive import (
     DOCUMENT_VERSION,
     NOBODY,
@@ -32,13 +30,11 @@ from bracketry.schemas.archive import (
     TournamentPart,
     VenuePart,
 )
-from bracketry.schemas.formats import FormatChoice
+from bracketry.service.archive_checks import check_document
 from bracketry.service.bracket_state import MATCH_COLUMNS, RESULT_COLUMNS
-from bracketry.service.errors import Invalid
 from bracketry.service.rankings import RANKING_COLUMNS
 from bracketry.service.scheduling import SLOT_COLUMNS
 from bracketry.service.tournaments import get_or_raise
-from bracketry.service.venues import MAX_VENUES
 from bracketry.store.bulk import allocate_ids, bind_value, insert_columns
 from bracketry.store.models import (
     NOBODY_ID,
@@ -54,9 +50,6 @@ from bracketry.store.models import (
     Tournament,
     Venue,
 )
-
-SIDES = frozenset(side.value for side in Side)
-SOURCES = ("manual", "simulation", "bye", "walkover", "players")
 
 
 def export_document(*, db: Session, tournament_id: int) -> TournamentDocument:
@@ -220,8 +213,9 @@ def _rows(db: Session, model: Any, column: Any, ids: Sequence[int], chunk: int =
 
 
 def import_document(*, db: Session, document: TournamentDocument) -> Tournament:
-    """A new tournament holding everything ``document`` describes, in one transaction."""
-    _check(document)
+    """A new tournament holding everything ``document`` describes, in one transaction; the
+    document is checked as a whole first (:func:`check_document`), nothing written if refused."""
+    check_document(document)
     part = document.tournament
     tournament = Tournament(
         name=part.name,
@@ -280,73 +274,6 @@ def import_document(*, db: Session, document: TournamentDocument) -> Tournament:
     _write_progress(conn, tournament.id, document, match_ids, player_ids)
     _write_timetable(db, tournament.id, document, match_ids)
     return tournament
-
-
-def _check(document: TournamentDocument) -> None:
-    """Refuse a document whose options or references do not hold together."""
-    part = document.tournament
-    try:
-        FormatChoice.model_validate({"format": part.format, "config": part.config})
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"] if p != part.format)
-        raise Invalid(f"{first['msg']}", field=f"tournament.{where}") from error
-    players, matches = len(document.players), len(document.matches)
-
-    def within(name: str, values: list[int | None], limit: int) -> None:
-        for index, value in enumerate(values):
-            if value is not None and value >= limit:
-                raise Invalid(f"refers to {value}, only {limit} exist", field=f"{name}.{index}")
-
-    within("matches.a", [m.a for m in document.matches], players)
-    within("matches.b", [m.b for m in document.matches], players)
-    within("matches.winner_to", [m.winner_to for m in document.matches], matches)
-    within("matches.loser_to", [m.loser_to for m in document.matches], matches)
-    within("advancements.match", [a.match for a in document.advancements], matches)
-    within("advancements.source", [a.source for a in document.advancements], matches)
-    within("advancements.player", [a.player for a in document.advancements], players)
-    within("results.match", [r.match for r in document.results], matches)
-    within("heat_entries.match", [h.match for h in document.heat_entries], matches)
-    within("heat_entries.player", [h.player for h in document.heat_entries], players)
-    within("rankings.player", [r.player for r in document.rankings], players)
-    if len(document.venues) > MAX_VENUES:
-        raise Invalid(f"a tournament has at most {MAX_VENUES} venues", field="venues")
-    within("slots.match", [s.match for s in document.slots], matches)
-    within("slots.venue", [s.venue for s in document.slots], len(document.venues))
-    for index, m in enumerate(document.matches):
-        if m.side not in SIDES:
-            raise Invalid(f"unknown side {m.side!r}", field=f"matches.{index}.side")
-    outcomes = {o.value for o in Outcome}
-    for index, r in enumerate(document.results):
-        if r.outcome not in outcomes:
-            raise Invalid(f"unknown outcome {r.outcome!r}", field=f"results.{index}.outcome")
-        if r.source not in SOURCES:
-            raise Invalid(f"unknown source {r.source!r}", field=f"results.{index}.source")
-    _check_slots(document)
-
-
-def _check_slots(document: TournamentDocument) -> None:
-    """Each slot on a field its venue has, ending after it starts; one slot per match."""
-    slot_of: dict[int, int] = {}
-    for index, s in enumerate(document.slots):
-        fields = document.venues[s.venue].fields
-        if s.field > fields:
-            raise Invalid(
-                f"field {s.field} does not exist: venue {s.venue} has {fields}",
-                field=f"slots.{index}.field",
-            )
-        if s.ends_at <= s.starts_at:
-            raise Invalid(
-                f"ends_at ({s.ends_at.isoformat()}) must be after starts_at "
-                f"({s.starts_at.isoformat()})",
-                field=f"slots.{index}.ends_at",
-            )
-        if s.match in slot_of:
-            raise Invalid(
-                f"match {s.match} already has a slot (slots.{slot_of[s.match]})",
-                field=f"slots.{index}.match",
-            )
-        slot_of[s.match] = index
 
 
 def _write_matches(
