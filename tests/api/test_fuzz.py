@@ -4,8 +4,11 @@ The real app runs in-process (ASGI) once per backend, on a database seeded with 
 tournaments so that small path ids hit existing rows. Every request carries the admin token,
 so mutations get past the token check and exercise validation and the use cases. Every
 answer must be below 500, with a documented status code, content type and headers, and a
-body matching the documented schema. Generation is seeded, deterministic and bounded, so a
-run is reproducible and short.
+body matching the documented schema; data valid by the schema must be accepted (or refused
+for the state it meets: 404, 409) and data invalid by it refused (``positive_data_acceptance``,
+``negative_data_rejection``). A few rules span fields or need a database the schema cannot
+hold (``SCHEMA_CANNOT_SAY``): there a 422 to schema-valid data is expected. Generation is
+seeded, deterministic and bounded, so a run is reproducible and short.
 
 The schema is the one the app serves at ``/openapi.json``; it is read when the module is
 collected (one test per operation), and each backend's app answers the generated requests.
@@ -17,6 +20,7 @@ A deeper run: ``BRACKETRY_FUZZ_EXAMPLES=200 BRACKETRY_FUZZ_COVERAGE=1`` (and ano
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,6 +32,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.python.asgi import get_client, shutdown_lifespans
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -35,6 +41,7 @@ from schemathesis.specs.openapi.checks import (
 
 from bracketry.api.app import create_app
 from bracketry.schemas.errors import ValidationErrorRead
+from bracketry.schemas.names import PATTERN
 from bracketry.schemas.scenario import MAX_SCENARIO_PLAYERS
 from bracketry.settings import Settings
 from tests.api.helpers import (
@@ -62,7 +69,21 @@ CHECKS = [
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
+    positive_data_acceptance,
+    negative_data_rejection,
 ]
+SCHEMA_CANNOT_SAY = {
+    # confirmed must be true from 128 players; the format must fit the player count
+    "/api/v1/tournaments/ops/run-scenario": ("POST",),
+    # time zones are names of the IANA database; a venue closes after it opens
+    "/api/v1/tournaments/{tournament_id}/venues": ("POST",),
+    "/api/v1/tournaments/{tournament_id}/venues/{venue_id}": ("PUT",),
+    # an archive must hold together: its matches name its players, its venues real zones
+    "/api/v1/tournaments/import": ("POST",),
+}
+"""Operations whose schema-valid bodies may still break a documented rule (422)."""
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
+"""Answers to schema-valid data: done, or refused for credentials, state or rate."""
 VENUE = {
     "name": "Hall",
     "time_zone": "Europe/Paris",
@@ -91,6 +112,15 @@ CONFIG = schemathesis.Config.from_dict(
         # The coverage phase (every boundary and negative value of every parameter, about
         # +40% time) is for deeper runs; the fuzzing phase already favours boundaries.
         "phases": {"coverage": {"enabled": COVERAGE_PHASE, "unexpected-methods": []}},
+        "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED}},
+        "operations": [
+            {
+                "include-path": path,
+                "include-method": list(methods),
+                "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+            }
+            for path, methods in SCHEMA_CANNOT_SAY.items()
+        ],
     }
 )
 schema = schemathesis.openapi.from_dict(served_schema(), config=CONFIG)
@@ -147,12 +177,16 @@ def _serve(database_url: str) -> Iterator[FastAPI]:
 
 def bound_costly_inputs(case: schemathesis.Case) -> None:
     """Valid scenarios past a small field become dry runs (validated, not played): a
-    million-player scenario is a benchmark, not a fuzz case."""
+    million-player scenario is a benchmark, not a fuzz case. A negative case's invalid
+    ``dry_run`` is left alone (making it valid would make the case valid)."""
     body = case.body
     if case.operation.path.endswith("/run-scenario") and isinstance(body, dict):
         count = body.get("player_count")
         is_number = isinstance(count, int | float) and not isinstance(count, bool)
-        if is_number and SCENARIO_PLAYERS_PLAYED < count <= MAX_SCENARIO_PLAYERS:
+        # a dry_run that is not a boolean is a negative case's invalid part: keep it
+        dry_run_is_valid = isinstance(body.get("dry_run", False), bool)
+        large = is_number and SCENARIO_PLAYERS_PLAYED < count <= MAX_SCENARIO_PLAYERS
+        if large and dry_run_is_valid:
             body["dry_run"] = True
 
 
@@ -233,3 +267,27 @@ def test_documented_shapes_match_what_is_served() -> None:
     # the live feed is an event stream, not JSON
     events = document["paths"][f"{API}/tournaments/{{tournament_id}}/events"]["get"]
     assert set(events["responses"]["200"]["content"]) == {"text/event-stream"}
+
+
+def test_the_schema_documents_the_rules_validation_applies() -> None:
+    """The positive-data check found valid-by-schema bodies refused with 422: names with
+    control characters, enrollments naming both or neither of player_id and name, and seeds
+    past 2^53 that JSON clients round (the generator sent 2^63 for a maximum of 2^63 - 1)."""
+    schemas = served_schema()["components"]["schemas"]
+    name = schemas["TournamentCreate"]["properties"]["name"]
+    assert name["pattern"] == PATTERN
+    assert re.fullmatch(PATTERN.strip("^$"), "Zoë O'Brien-Łukasz 李小龍")
+    for bad in ("a\tb", "a\x85b", "a\u2028b", "\x00"):
+        assert not re.fullmatch(PATTERN.strip("^$"), bad)
+    one_of = schemas["EnrollmentCreate"]["oneOf"]
+    assert [branch["required"] for branch in one_of] == [["player_id"], ["name"]]
+    assert schemas["SimulationCreate"]["properties"]["seed"]["maximum"] == 2**53 - 1
+
+
+def test_a_seed_past_what_json_clients_read_exactly_is_refused(client: TestClient) -> None:
+    tournament_id = closed_tournament(client, 4)
+    generate_now(client, tournament_id)
+    simulate = f"{API}/tournaments/{tournament_id}/simulate-results"
+    assert_error(client.post(simulate, json={"seed": 2**53}), 422, field="seed")
+    ok = client.post(simulate, json={"seed": 2**53 - 1})
+    assert ok.status_code == 200, ok.text

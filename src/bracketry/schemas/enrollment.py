@@ -15,7 +15,15 @@ MAX_ID = 2**31 - 1
 class EnrollmentCreate(BaseModel):
     """One player to enroll: an existing ``player_id``, or a new player by ``name``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={  # documents _one_identity
+            "oneOf": [
+                {"required": ["player_id"], "properties": {"player_id": {"type": "integer"}}},
+                {"required": ["name"], "properties": {"name": {"type": "string"}}},
+            ]
+        },
+    )
 
     player_id: int | None = Field(None, ge=1, le=MAX_ID)
     name: Name | None = None

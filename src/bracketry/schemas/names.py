@@ -11,9 +11,11 @@ hyphens, inner spaces and joiners (ZWJ, ZWNJ) are names like any other.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, GetJsonSchemaHandler, StringConstraints
+from pydantic_core import CoreSchema
 
 FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 """Control characters (Unicode category Cc), line and paragraph separators, surrogates."""
@@ -44,7 +46,24 @@ def plain_text(value: str) -> str:
     return value
 
 
-RULE = AfterValidator(plain_text)
+PATTERN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
+"""The rule as a JSON-schema ``pattern``, so clients and fuzzers see it (lone surrogates,
+which a JSON pattern cannot name, are refused all the same)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule(AfterValidator):
+    """:func:`plain_text` as a validator that also documents :data:`PATTERN`."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema["pattern"] = PATTERN
+        return schema
+
+
+RULE = _Rule(plain_text)
 """The name rule as a validator, placed after a type's length constraints."""
 
 PlainText = Annotated[str, RULE]

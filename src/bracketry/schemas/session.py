@@ -194,7 +194,12 @@ class SimulationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    seed: int = Field(
+        0,
+        ge=0,
+        le=2**53 - 1,
+        description="Up to 2^53 - 1, the largest integer every JSON client reads exactly.",
+    )
 
 
 class SimulationOutcome(BaseModel):
