@@ -15,16 +15,21 @@ from typing import Any
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from bracketry.api.app import create_app
-from bracketry.service import live_feed
+from bracketry.service import live_feed, monitor, rankings
 from bracketry.settings import Settings
+from bracketry.store.database import Database
 from tests.api.helpers import (
     API,
     all_sessions,
     assert_error,
+    close_enrollment,
     closed_tournament,
+    create_open_tournament,
+    enroll_players,
     generate_now,
 )
 from tests.conftest import ADMIN_TOKEN, AUTH, _free_port
@@ -181,6 +186,15 @@ def test_a_stream_follows_results_to_the_end(database_url: str) -> None:
         assert recorded.status_code == 200, recorded.text
         name, after = stream.next_event()
         assert (name, after["matches"]["completed"]) == ("snapshot", 1)
+        # A write by another process (its own database handle) reaches the stream too.
+        other = Database(database_url)
+        try:
+            with other.write() as db:
+                rankings.calculate(db=db, tournament_id=tid)
+        finally:
+            other.dispose()
+        name, ranked = stream.next_event()
+        assert (name, ranked["rankings_count"]) == ("snapshot", 4)
         for path in ("simulate-results", "calculate-rankings", "complete"):
             answer = http.post(f"{API}/tournaments/{tid}/{path}")
             assert answer.status_code == 200, answer.text
@@ -217,3 +231,61 @@ def test_many_streams_on_one_tournament_share_one_fingerprint_read_per_poll(
         assert reads, "no fingerprint was read"
         assert all("FROM tournaments" in x and "match_slots" in x for x in reads), reads
         assert len(reads) <= math.ceil(elapsed / live_feed.POLL_S) + 1, len(reads)
+
+
+def test_the_fingerprint_changes_whenever_the_snapshot_does(client: TestClient) -> None:
+    """Every kind of write the monitor shows: lifecycle, enrollment, generation (a job),
+    results, a correction, the timetable, rankings and completion."""
+    database = client.app.state.context.database  # type: ignore[attr-defined]
+    seen: list[tuple[dict, monitor.Fingerprint | None]] = []
+    unchanged: list[str] = []
+
+    def check(step: str) -> None:
+        snap = client.get(f"{API}/tournaments/{tid}/monitor").json()
+        with database.read() as db:
+            now = monitor.fingerprint(db=db, tournament_id=tid)
+        if seen and snap != seen[-1][0]:
+            assert now != seen[-1][1], f"{step}: the snapshot changed, the fingerprint did not"
+        elif seen:
+            unchanged.append(step)
+        seen.append((snap, now))
+
+    timing = {"match_minutes": 40, "break_minutes": 5, "rest_minutes": 15}
+    tid = create_open_tournament(client, timing=timing)
+    check("open")
+    enroll_players(client, tid, 8)
+    check("enrolled")
+    hours = [{"date": "2031-05-01", "opens": "09:00", "closes": "21:00"}]
+    hall = {"name": "Hall", "time_zone": "UTC", "fields": 2, "hours": hours}
+    assert client.post(f"{API}/tournaments/{tid}/venues", json=hall).status_code == 201
+    close_enrollment(client, tid)
+    check("closed")
+    generate_now(client, tid)
+    check("generated")
+    first = next(x for x in all_sessions(client, tid) if x["status"] == "ready")
+    path = f"{API}/tournaments/{tid}/sessions/{first['id']}"
+    assert client.post(f"{path}/result", json={"score_a": 2, "score_b": 0}).status_code == 200
+    check("result")
+    slot = client.get(f"{API}/tournaments/{tid}/schedule").json()["items"][-1]
+    late = {"ends_at": slot["slot"]["ends_at"].replace("2031-05-01", "2031-05-02")}
+    overrun = client.post(
+        f"{API}/tournaments/{tid}/sessions/{slot['session']['id']}/overrun", json=late
+    )
+    assert overrun.status_code == 200, overrun.text
+    check("overrun")
+    for step in ("simulate-results", "calculate-rankings"):
+        assert client.post(f"{API}/tournaments/{tid}/{step}").status_code == 200, step
+        check(step)
+    # Correcting the final changes no count, only the latest result's time: the rankings
+    # are older than it, so "complete" is no longer offered.
+    final = next(x for x in all_sessions(client, tid) if (x["round"], x["side"]) == (3, "main"))
+    result = final["result"]
+    corrected = {"score_a": result["score_b"], "score_b": result["score_a"]}
+    fixed = client.put(f"{API}/tournaments/{tid}/sessions/{final['id']}/result", json=corrected)
+    assert fixed.status_code == 200, fixed.text
+    check("correction")
+    assert "complete" not in seen[-1][0]["actions"]
+    for step in ("calculate-rankings", "complete"):
+        assert client.post(f"{API}/tournaments/{tid}/{step}").status_code == 200, step
+        check(step)
+    assert unchanged == []
