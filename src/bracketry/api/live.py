@@ -88,9 +88,9 @@ class EventStream(StreamingResponse):
 
 
 def hub_of(request: Request, ctx: AppContext) -> live_feed.Hub:
-    """The app's stream hub, made on first use."""
+    """The app's stream hub, made on first use (and again if the app was started anew)."""
     hub = getattr(request.app.state, "live_hub", None)
-    if hub is None:
+    if hub is None or hub.database is not ctx.database:
         hub = request.app.state.live_hub = live_feed.Hub(
             ctx.database,
             max_streams=ctx.settings.max_streams,
