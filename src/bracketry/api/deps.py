@@ -175,9 +175,9 @@ def allow(
 
         def check() -> None:
             with ctx.database.read() as db:
-                access.check(db, who, rule, tournament_id)
+                access.check(db, who, rule, tournament_id, request.method)
 
-        if not access.passes_at_once(who, rule):
+        if not access.passes_at_once(who, rule, request.method):
             await run_in_threadpool(check)
         if request.method in READS or not audited:
             yield

@@ -15,7 +15,7 @@ allows them: one rule per route, checked before the route runs.
 An API key passes a rule only within its scope as well: ``read`` keys only read (GET, HEAD,
 OPTIONS), ``results`` keys read and use the routes of the referee rule (recording results),
 ``full`` keys have their account's rights. No key passes the person rule: keys cannot create
-or revoke keys. The guard passes the HTTP ``method``; without it a call counts as a change.
+or revoke keys. The guard passes the HTTP ``method``: a key's scope depends on it.
 """
 
 from __future__ import annotations
@@ -98,14 +98,14 @@ def identify(
     return Principal(Role(user.role), user.id, user.player_id, "jwt")
 
 
-def in_scope(principal: Principal, rule: Rule, method: str | None) -> bool:
+def in_scope(principal: Principal, rule: Rule, method: str) -> bool:
     """Whether the caller's way in allows ``rule`` for ``method`` at all (keys: their scope;
     the person rule: no key)."""
     if principal.via != API_KEY:
         return True
     if rule is Rule.PERSON:
         return False
-    reading = method is not None and method.upper() in READS
+    reading = method.upper() in READS
     return (
         principal.scope is KeyScope.FULL
         or reading
@@ -113,7 +113,7 @@ def in_scope(principal: Principal, rule: Rule, method: str | None) -> bool:
     )
 
 
-def passes_at_once(principal: Principal | None, rule: Rule, method: str | None = None) -> bool:
+def passes_at_once(principal: Principal | None, rule: Rule, method: str) -> bool:
     """Whether ``principal`` passes ``rule`` whatever the tournament (no lookup needed)."""
     if rule is Rule.PUBLIC:
         return True
@@ -132,7 +132,7 @@ def check(
     principal: Principal | None,
     rule: Rule,
     tournament_id: int | None,
-    method: str | None = None,
+    method: str,
 ) -> None:
     """Raise :class:`Unauthorized` (nobody signed in) or :class:`Forbidden` unless
     ``principal`` passes ``rule`` for the tournament the route is about, with ``method``
