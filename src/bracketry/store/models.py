@@ -211,7 +211,7 @@ class Result(Base):
     """The result of a decided match; at most one per match (the primary key says so)."""
 
     __tablename__ = "results"
-    __table_args__ = (Index("ix_results_tournament", "tournament_id"),)
+    __table_args__ = (Index("ix_results_tournament", "tournament_id", "recorded_at"),)
 
     match_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     tournament_id: Mapped[int] = mapped_column(Integer)

@@ -32,6 +32,9 @@ def upgrade() -> None:
         sa.Column("last", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("name"),
     )
+    # The live feed's change check reads a tournament's latest result time from the index.
+    op.drop_index("ix_results_tournament", table_name="results")
+    op.create_index("ix_results_tournament", "results", ["tournament_id", "recorded_at"])
     with op.batch_alter_table("api_keys") as batch:
         batch.add_column(
             sa.Column("scope", sa.String(length=16), nullable=False, server_default="full")
@@ -65,6 +68,8 @@ def downgrade() -> None:
     with op.batch_alter_table("api_keys") as batch:
         batch.drop_column("scope")
     op.drop_table("id_counters")
+    op.drop_index("ix_results_tournament", table_name="results")
+    op.create_index("ix_results_tournament", "results", ["tournament_id"])
     with op.batch_alter_table("reports") as batch:
         batch.drop_column("entrant_b")
         batch.drop_column("entrant_a")
