@@ -14,6 +14,7 @@ from bracketry import __version__
 from bracketry.api import (
     accounts,
     archive,
+    docs,
     entries,
     errors,
     exports,
@@ -60,14 +61,19 @@ def prepare(settings: Settings) -> tuple[Database, str | None, str | None]:
     return database, stored, fresh
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The app for ``settings`` (the environment's by default)."""
+def create_app(settings: Settings | None = None, *, token_shown_by_caller: bool = False) -> FastAPI:
+    """The app for ``settings`` (the environment's by default). A new admin token is printed
+    at start-up, or with ``token_shown_by_caller`` left in ``app.state.fresh_admin_token``
+    for the caller to show (``bracketry serve`` does, once uvicorn listens)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database, stored, fresh = prepare(settings)
-        if fresh:
+        app.state.fresh_admin_token = fresh
+        if token_shown_by_caller:
+            pass
+        elif fresh:
             print(f"bracketry admin token (shown once, stored hashed): {fresh}", flush=True)
         elif not settings.admin_token:
             print("admin token: set at first run; `bracketry admin-token --reset` issues a new one")
@@ -96,7 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Tournament engine and service.",
         lifespan=lifespan,
+        docs_url=None,  # served by docs.install, with local assets
+        redoc_url=None,
     )
+    docs.install(app)
     errors.install(app)
     hardening.install(app, settings)
     metrics.install(app)
