@@ -1,38 +1,31 @@
-"""HTML pages: the tournaments list with the launcher, and the monitor of one tournament."""
+"""HTML pages: the tournaments list with the launcher and the monitor of one tournament; the
+organizer's and public pages come from :mod:`bracketry.web.organizer`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
 from bracketry.api.deps import ReadDb
-from bracketry.api.params import TournamentId
 from bracketry.schemas.formats import FORMAT_NAMES
 from bracketry.schemas.scenario import CONFIRM_FROM, MAX_SCENARIO_PLAYERS
 from bracketry.service import monitor
 from bracketry.service import tournaments as tournament_service
+from bracketry.service.errors import NotFound
+from bracketry.web import organizer
+from bracketry.web.shared import (
+    NO_TOURNAMENT,
+    STATIC,
+    format_label,
+    not_found,
+    page_id,
+    templates,
+)
 
-HERE = Path(__file__).parent
-STATIC = HERE / "static"
-templates = Jinja2Templates(directory=HERE / "templates")
+__all__ = ["STATIC", "router"]
+
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
-FORMAT_LABELS = {
-    "knockout": "Single elimination (knockout)",
-    "double_elimination": "Double elimination",
-    "round_robin": "Round robin",
-    "swiss": "Swiss",
-    "groups": "Groups → knockout",
-    "heats": "Free-for-all heats",
-}
-
-
-def format_label(name: str) -> str:
-    """A format's name for people; a format without a label here shows its own name."""
-    return FORMAT_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -54,10 +47,20 @@ def index(request: Request, db: ReadDb, offset: int = Query(0, ge=0, le=10**9)) 
     )
 
 
+# The organizer's and public pages; /tournaments/new comes before the monitor's route.
+router.include_router(organizer.router)
+
+
 @router.get("/tournaments/{tournament_id}", response_class=HTMLResponse)
-def monitor_page(tournament_id: TournamentId, request: Request, db: ReadDb) -> HTMLResponse:
+def monitor_page(tournament_id: str, request: Request, db: ReadDb) -> HTMLResponse:
     """The live monitor of one tournament."""
-    snapshot = monitor.snapshot(db=db, tournament_id=tournament_id)
+    number = page_id(tournament_id)
+    if number is None:
+        return not_found(request, NO_TOURNAMENT)
+    try:
+        snapshot = monitor.snapshot(db=db, tournament_id=number)
+    except NotFound:
+        return not_found(request, NO_TOURNAMENT)
     return templates.TemplateResponse(
         request, "monitor.html", {"snap": snapshot, "format_label": format_label(snapshot.format)}
     )

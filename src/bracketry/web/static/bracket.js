@@ -57,8 +57,18 @@ const BracketView = (() => {
     return { where, height: tallest * UNIT + UNIT / 2 };
   }
 
-  // The SVG of sessions of rounds firstRound..lastRound; path: a player id to highlight.
-  function svg(sessions, firstRound, lastRound, { zoom, path, layout }) {
+  // What a match box says to assistive technology: which match, who plays, how it stands.
+  function spoken(s, label) {
+    const people = (s.participants || []).map((p) => (p ? p.name : "to be decided"));
+    const r = s.result;
+    const score = r && r.score_a !== null && r.score_b !== null ? `, ${r.score_a}–${r.score_b}` : "";
+    const state = s.status === "completed" ? `decided${score}; choose to correct the result` : "choose to record the result";
+    return `${label}: ${people.join(" vs ")}, ${state}`;
+  }
+
+  // The SVG of sessions of rounds firstRound..lastRound; path: a player id to highlight;
+  // pick: which sessions are buttons (that open the result form), or none.
+  function svg(sessions, firstRound, lastRound, { zoom, path, layout, pick }) {
     const { where, height } = layout === "even" ? even(sessions, firstRound) : halving(sessions, firstRound, lastRound);
     const width = (lastRound - firstRound + 1) * (BOX_W + GAP_X);
     const parts = [];
@@ -80,8 +90,9 @@ const BracketView = (() => {
       const onPath = path && (a.id === path || b.id === path) ? " on-path" : "";
       const top = p.y - BOX_H / 2;
       const label = s.side === "third_place" ? "3rd place" : `R${s.round} #${s.number}`;
+      const button = pick && pick(s) ? ` role="button" tabindex="0" aria-label="${Bracketry.escape(spoken(s, label))}"` : "";
       parts.push(
-        `<g class="match ${s.status}${onPath}" data-testid="match-${s.id}" data-session-id="${s.id}" data-round="${s.round}" data-side="${s.side}">` +
+        `<g class="match ${s.status}${onPath}${button ? " pick" : ""}" data-testid="match-${s.id}" data-session-id="${s.id}" data-round="${s.round}" data-side="${s.side}"${button}>` +
           `<title>${Bracketry.escape(label)} · ${s.status}</title>` +
           `<rect x="${p.x}" y="${top}" width="${BOX_W}" height="${BOX_H}" rx="4"/>` +
           `<line x1="${p.x}" x2="${p.x + BOX_W}" y1="${p.y}" y2="${p.y}"/>` +
@@ -108,19 +119,19 @@ const BracketView = (() => {
   }
 
   // A knockout: sessions of rounds firstRound..lastRound; path: player id to highlight.
-  function render(container, sessions, firstRound, lastRound, zoom, path) {
+  function render(container, sessions, firstRound, lastRound, zoom, path, pick = null) {
     const main = sessions.filter((s) => s.side === "main");
     if (!main.length) {
       container.innerHTML = '<p class="empty">No sessions yet.</p>';
       return;
     }
     const final = main.find((s) => s.round === lastRound && !s.winner_to);
-    container.innerHTML = champion(final) + svg(sessions, firstRound, lastRound, { zoom, path, layout: "halving" });
+    container.innerHTML = champion(final) + svg(sessions, firstRound, lastRound, { zoom, path, layout: "halving", pick });
   }
 
   // Several brackets, each a labelled section: parts are {key, title, sessions, firstRound,
   // lastRound, layout}; final is the session whose winner is the champion.
-  function renderParts(container, parts, final, zoom, path) {
+  function renderParts(container, parts, final, zoom, path, pick = null) {
     container.innerHTML =
       champion(final) +
       parts
@@ -129,7 +140,7 @@ const BracketView = (() => {
           (part) =>
             `<section class="part" data-testid="part-${part.key}" aria-label="${Bracketry.escape(part.title)}">` +
             `<h3>${Bracketry.escape(part.title)}</h3>` +
-            svg(part.sessions, part.firstRound, part.lastRound, { zoom, path, layout: part.layout }) +
+            svg(part.sessions, part.firstRound, part.lastRound, { zoom, path, layout: part.layout, pick }) +
             "</section>",
         )
         .join("");

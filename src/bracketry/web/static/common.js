@@ -6,6 +6,7 @@ const Bracketry = (() => {
   const KEY = "bracketry-admin-token";
   const REFRESH = "bracketry-refresh-token";
   const ACCOUNT = "bracketry-account";
+  const ROLE = "bracketry-role";
 
   function token() {
     return localStorage.getItem(KEY) || "";
@@ -18,7 +19,7 @@ const Bracketry = (() => {
   }
 
   function forget() {
-    for (const key of [KEY, REFRESH, ACCOUNT]) localStorage.removeItem(key);
+    for (const key of [KEY, REFRESH, ACCOUNT, ROLE]) localStorage.removeItem(key);
   }
 
   async function read(response) {
@@ -43,23 +44,26 @@ const Bracketry = (() => {
     return true;
   }
 
-  async function api(method, path, body, retried = false) {
+  // Reads go without the token unless `auth` asks for it (a read only some callers may make).
+  async function api(method, path, body, { retried = false, auth = false } = {}) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (method !== "GET" && token()) headers.Authorization = "Bearer " + token();
+    if ((method !== "GET" || auth) && token()) headers.Authorization = "Bearer " + token();
     const response = await fetch("/api/v1" + path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const data = await read(response);
-    if (response.status === 401 && method !== "GET" && !retried && (await renewed())) {
-      return api(method, path, body, true);
+    if (response.status === 401 && (method !== "GET" || auth) && !retried && (await renewed())) {
+      return api(method, path, body, { retried: true, auth });
     }
     if (!response.ok) {
       const message = data && typeof data.detail === "string" ? data.detail : `${response.status} ${response.statusText}`;
       const error = new Error(message);
       error.status = response.status;
+      error.field = data && data.field;
+      error.problems = (data && data.errors) || [];
       throw error;
     }
     return data;
@@ -97,8 +101,26 @@ const Bracketry = (() => {
     }
     keepPair(data, username);
     document.getElementById("admin-token").value = "";
+    try {
+      const me = await api("GET", "/auth/me", undefined, { auth: true });
+      localStorage.setItem(ROLE, me.role);
+    } catch (_) {
+      localStorage.removeItem(ROLE);
+    }
     showTokenState();
     showAccount();
+  }
+
+  // Whether this browser holds a token that may create tournaments: a signed-in organizer or
+  // admin, or a pasted token (the API decides what it may do).
+  function mayCreate() {
+    if (!token()) return false;
+    if (!localStorage.getItem(REFRESH)) return true;
+    return ["admin", "organizer"].includes(localStorage.getItem(ROLE));
+  }
+
+  function changed() {
+    document.dispatchEvent(new CustomEvent("bracketry:account"));
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -113,18 +135,20 @@ const Bracketry = (() => {
       localStorage.setItem(KEY, input.value.trim());
       showTokenState();
       showAccount();
+      changed();
     });
     const signin = document.getElementById("signin-form");
     showAccount();
     signin.addEventListener("submit", (event) => {
       event.preventDefault();
-      signIn(signin);
+      signIn(signin).then(changed);
     });
     document.getElementById("signout").addEventListener("click", async () => {
       const refresh = localStorage.getItem(REFRESH);
       forget();
       showTokenState();
       showAccount();
+      changed();
       if (refresh) {
         // End the sign-in on the server too, so a copy of the refresh token renews nothing.
         await fetch("/api/v1/auth/sign-out", {
@@ -136,5 +160,5 @@ const Bracketry = (() => {
     });
   });
 
-  return { api, escape, token };
+  return { api, escape, token, mayCreate };
 })();

@@ -1,6 +1,14 @@
 "use strict";
 // The scenario launcher: validates like the API, asks for confirmation from the threshold on.
 (() => {
+  // "New tournament" for those who may create one.
+  const newLink = document.getElementById("new-link");
+  const showNew = () => {
+    newLink.hidden = !Bracketry.mayCreate();
+  };
+  document.addEventListener("bracketry:account", showNew);
+  showNew();
+
   const form = document.getElementById("launch-form");
   const error = document.getElementById("launch-error");
   const confirmFrom = Number(form.dataset.confirmFrom);

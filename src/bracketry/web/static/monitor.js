@@ -4,8 +4,15 @@
 // result form are refetched when results change. The format picks the view: a knockout's
 // bracket, double elimination's brackets one section per side, the groups' knockout above
 // their rounds, and the rounds view for any other format.
+//
+// The same script drives the public page (data-mode="public": figures in words, no tools)
+// and the manage page (data-mode="manage"): there the match boxes become buttons once the
+// page sets data-manage="on" (the API said the viewer may manage), and every snapshot is
+// passed on as a "bracketry:snapshot" event.
 (() => {
   const root = document.getElementById("monitor");
+  const mode = root.dataset.mode || "monitor";
+  const words = root.dataset.words ? JSON.parse(root.dataset.words) : null;
   const id = Number(root.dataset.tournamentId);
   const base = `/tournaments/${id}`;
   const $ = (testid) => root.querySelector(`[data-testid="${testid}"]`);
@@ -19,15 +26,20 @@
   const roundsView = RoundsView.create(document.getElementById("rounds-view"), base);
   const timeline = TimelineView.create(document.getElementById("schedule"), base, (s) => sessionLabel(s));
   // Sessions with an open report are marked wherever they are drawn.
-  const reports = ReportsView.create(document.getElementById("reports"), base, (s) => sessionLabel(s), [
-    $("bracket"),
-    $("rounds"),
-    $("schedule"),
-  ]);
+  const reports = document.getElementById("reports")
+    ? ReportsView.create(document.getElementById("reports"), base, (s) => sessionLabel(s), [$("bracket"), $("rounds"), $("schedule")])
+    : { update: async () => {} };
 
   document.getElementById("bracket-title").textContent = TITLES[view];
-  document.getElementById("rounds-title").textContent = view === "groups" ? "Group stage" : "Sessions by round";
-  root.querySelector(".zoom").hidden = view === "rounds";
+  document.getElementById("rounds-title").textContent = view === "groups" ? "Group stage" : words ? "Matches by round" : "Sessions by round";
+  if (root.querySelector(".zoom")) root.querySelector(".zoom").hidden = view === "rounds";
+
+  // Sessions the manage page may record or correct: ready ones, and decided ones but byes.
+  function pickable(s) {
+    if (root.dataset.manage !== "on" || !state.snap || state.snap.status !== "IN_PROGRESS") return false;
+    if (s.entries && s.entries.length) return false;
+    return s.status === "ready" || (s.status === "completed" && Boolean(s.result) && s.result.outcome !== "bye");
+  }
 
   function ms(value) {
     return value === null || value === undefined ? "–" : `${value} ms`;
@@ -64,14 +76,14 @@
 
   function showSnapshot(snap) {
     state.snap = snap;
-    $("tournament-status").textContent = snap.status;
+    $("tournament-status").textContent = words ? words[snap.status] || snap.status : snap.status;
     $("tournament-status").className = `status status-${snap.status.toLowerCase()}`;
     $("players-count").textContent = snap.enrolled_count;
     $("sessions-count").textContent = snap.matches.total;
     $("results-pct").textContent = snap.results_pct;
     const job = snap.job;
-    $("generation-status").textContent = job ? job.status : "not requested";
-    $("generation-timings").textContent = job
+    if ($("generation-status")) $("generation-status").textContent = job ? job.status : "not requested";
+    if ($("generation-timings")) $("generation-timings").textContent = job
       ? `queue ${ms(job.timings.queue_wait_ms)} · engine ${ms(job.timings.engine_ms)} · write ${ms(job.timings.db_write_ms)}` +
         ` · simulation ${ms(job.timings.simulation_ms)} · total ${ms(job.timings.total_ms)}` +
         (job.peak_rss_mb ? ` · peak ${job.peak_rss_mb} MB` : "") +
@@ -81,7 +93,9 @@
       button.hidden = !snap.actions.includes(button.dataset.action);
     }
     const drawn = drawnRounds();
-    document.getElementById("all-rounds").hidden = drawn <= FULL_ROUNDS || drawn > MAX_ALL_ROUNDS;
+    const allRounds = document.getElementById("all-rounds");
+    if (allRounds) allRounds.hidden = drawn <= FULL_ROUNDS || drawn > MAX_ALL_ROUNDS;
+    root.dispatchEvent(new CustomEvent("bracketry:snapshot", { detail: snap }));
     const key = [
       snap.matches.total, snap.matches.completed, snap.rankings_count, snap.status,
       snap.reports_open, snap.reports_changed_at, snap.timetable_key,
@@ -154,7 +168,7 @@
     const last = state.snap.rounds;
     const first = firstShown(last);
     const lists = await Promise.all(range(first, last).map(sessionsOfRound));
-    BracketView.render(pane, lists.flat(), first, last, state.zoom, state.path);
+    BracketView.render(pane, lists.flat(), first, last, state.zoom, state.path, pickable);
   }
 
   // Winners bracket, losers bracket and grand final(s), each its own section. The grand
@@ -178,7 +192,7 @@
     }
     const deciding = parts[2].sessions.length ? parts[2] : parts[0];
     const final = deciding.sessions.find((s) => s.round === deciding.lastRound);
-    BracketView.renderParts(pane, parts, final, state.zoom, state.path);
+    BracketView.renderParts(pane, parts, final, state.zoom, state.path, pickable);
   }
 
   // Groups: the knockout (stage 2) once the groups are over. Its sessions come after the
@@ -193,7 +207,7 @@
     const first = firstShown(last);
     const lists = await Promise.all(range(first, last).map((round) => roundTail(round, 2 ** (last - round) + 1)));
     const knockout = lists.flat().filter((s) => s.stage === 2);
-    BracketView.render(pane, knockout, first, last, state.zoom, state.path);
+    BracketView.render(pane, knockout, first, last, state.zoom, state.path, pickable);
   }
 
   // One stage's rounds (null: every session of a round), opening on the round in play.
@@ -201,7 +215,7 @@
     const last = stage === null ? state.snap.rounds : lastRound(stage);
     const inPlay = state.ready.find((s) => stage === null || s.stage === stage);
     $("rounds").hidden = false;
-    return roundsView.update({ stage, rounds: last, current: inPlay ? inPlay.round : last, path: state.path });
+    return roundsView.update({ stage, rounds: last, current: inPlay ? inPlay.round : last, path: state.path, pickable });
   }
 
   function figure(value) {
@@ -236,6 +250,7 @@
     const table = $("rankings");
     if (!state.snap) return;
     const rows = state.snap.rankings_count ? (await Bracketry.api("GET", `${base}/rankings?limit=20`)).items : [];
+    showChampion(rows);
     const columns = rankingColumns(rows[0]);
     table.querySelector("thead").innerHTML =
       "<tr>" + columns.map((c) => `<th class="${c.cls}" title="${Bracketry.escape(c.title)}">${Bracketry.escape(c.head)}</th>`).join("") + "</tr>";
@@ -244,16 +259,27 @@
       : `<tr><td colspan="${columns.length}">Not calculated yet.</td></tr>`;
   }
 
+  // The champion line of the public and manage pages: the first place once complete.
+  function showChampion(rows) {
+    const line = $("champion-line");
+    if (!line) return;
+    const first = state.snap.status === "COMPLETED" ? rows.filter((r) => r.rank === 1).map((r) => r.name) : [];
+    line.hidden = !first.length;
+    line.querySelector("strong").textContent = first.join(" and ");
+  }
+
   async function loadReady() {
     const select = $("result-session");
     state.ready = [];
     if (!state.snap || state.snap.status !== "IN_PROGRESS") {
+      if (!select) return;
       select.innerHTML = '<option value="">no session is ready</option>';
       syncOutcomes();
       return;
     }
     const page = await Bracketry.api("GET", `${base}/sessions?status=ready&limit=500`);
     state.ready = page.items;
+    if (!select) return;
     const keep = select.value;
     select.innerHTML = page.items.length
       ? page.items
@@ -298,8 +324,9 @@
     button.addEventListener("click", () => act(button.dataset.action));
   }
 
-  document.getElementById("result-form").elements.session.addEventListener("change", syncOutcomes);
-  document.getElementById("result-form").addEventListener("submit", async (event) => {
+  const resultForm = document.getElementById("result-form");
+  if (resultForm) resultForm.elements.session.addEventListener("change", syncOutcomes);
+  if (resultForm) resultForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const form = event.target;
     const error = document.getElementById("result-error");
@@ -341,7 +368,8 @@
     return s.result.winner_id === playerId ? "won" : "lost";
   }
 
-  document.getElementById("search-form").addEventListener("submit", async (event) => {
+  const searchForm = document.getElementById("search-form");
+  if (searchForm) searchForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const wanted = document.getElementById("player-search").value.trim().toLowerCase();
     const out = $("player-path");
@@ -377,7 +405,8 @@
     await loadBracket();
   });
 
-  root.querySelector(".zoom").addEventListener("click", (event) => {
+  root.addEventListener("bracketry:redraw", () => loadBracket());
+  if (root.querySelector(".zoom")) root.querySelector(".zoom").addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
     if (button.id === "all-rounds") {

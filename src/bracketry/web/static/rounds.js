@@ -36,7 +36,7 @@ const RoundsView = (() => {
 
   // A view in `container`; base: the tournament's API path.
   function create(container, base) {
-    const view = { stage: null, rounds: 0, current: 1, pinned: 0, offset: 0, path: "", loads: 0 };
+    const view = { stage: null, rounds: 0, current: 1, pinned: 0, offset: 0, path: "", loads: 0, pickable: null };
     container.innerHTML =
       '<div class="round-bar">' +
       '<button type="button" data-step="-1" aria-label="previous round">‹</button>' +
@@ -87,10 +87,17 @@ const RoundsView = (() => {
         ? items
             .map((s) => {
               const onPath = view.path && (s.participants || []).some((p) => p && String(p.player_id) === view.path);
+              // A session the manage page may record or correct is a button naming its players.
+              const pick = view.pickable && view.pickable(s);
+              const who = (s.participants || []).map((p) => (p ? p.name : "to be decided")).join(" vs ");
+              const verb = s.status === "completed" ? "Correct" : "Record";
+              const action = pick
+                ? `<button type="button" class="pick-row" data-session-id="${s.id}" aria-label="${Bracketry.escape(`${verb} the result of round ${round}, board ${board(s)}: ${who}`)}">${verb}</button>`
+                : "";
               return (
                 `<tr class="${s.status}${onPath ? " on-path" : ""}" data-session-id="${s.id}">` +
                 `<td class="num">${Bracketry.escape(board(s))}</td><td>${names(s)}</td>` +
-                `<td class="num">${Bracketry.escape(outcome(s.result))}</td><td>${s.status}</td></tr>`
+                `<td class="num">${Bracketry.escape(outcome(s.result))}</td><td>${s.status}${action ? " " + action : ""}</td></tr>`
               );
             })
             .join("")
@@ -105,9 +112,9 @@ const RoundsView = (() => {
 
     // stage: only this stage's sessions (null: all); rounds: the last round; current: the
     // round shown until one is picked; path: a player id to highlight.
-    function update({ stage, rounds, current, path }) {
+    function update({ stage, rounds, current, path, pickable = null }) {
       if (current !== view.current && !view.pinned) view.offset = 0;
-      Object.assign(view, { stage, rounds, current, path });
+      Object.assign(view, { stage, rounds, current, path, pickable });
       return load();
     }
 

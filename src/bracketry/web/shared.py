@@ -1,0 +1,59 @@
+"""What every page module shares: templates, people's words for formats and statuses, page
+ids from URLs and the HTML 404 page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from bracketry.schemas.status import Status
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=HERE / "templates")
+MAX_ID = 2**31 - 1
+FORMAT_LABELS = {
+    "knockout": "Single elimination (knockout)",
+    "double_elimination": "Double elimination",
+    "round_robin": "Round robin",
+    "swiss": "Swiss",
+    "groups": "Groups → knockout",
+    "heats": "Free-for-all heats",
+}
+STATUS_WORDS = {
+    Status.DRAFT: "Draft",
+    Status.ENROLLMENT_OPEN: "Enrollment open",
+    Status.ENROLLMENT_CLOSED: "Enrollment closed",
+    Status.IN_PROGRESS: "In progress",
+    Status.COMPLETED: "Completed",
+    Status.CANCELLED: "Cancelled",
+}
+
+
+def format_label(name: str) -> str:
+    """A format's name for people; a format without a label here shows its own name."""
+    return FORMAT_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def status_words(status: str) -> str:
+    """A lifecycle status for people."""
+    return STATUS_WORDS.get(Status(status), status.replace("_", " ").capitalize())
+
+
+def page_id(raw: str) -> int | None:
+    """A tournament id from a page URL, or None when it cannot be one."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10:
+        return None
+    number = int(raw)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def not_found(request: Request, what: str = "This page does not exist.") -> HTMLResponse:
+    """The HTML 404 page, in plain words."""
+    return templates.TemplateResponse(request, "not_found.html", {"what": what}, status_code=404)
+
+
+NO_TOURNAMENT = "There is no tournament at this address."
