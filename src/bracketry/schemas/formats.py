@@ -26,6 +26,7 @@ from pydantic_core import CoreSchema
 
 from bracketry.engine.formats import heats, round_robin, swiss
 from bracketry.engine.tiebreaks import TIEBREAKS
+from bracketry.schemas.catalog import FORMAT_NAMES
 
 MAX_PLAYERS_LIMIT = 2_000_000
 MAX_POINTS = 1000.0
@@ -34,7 +35,6 @@ MAX_ATTEMPTS = 10
 Seeding = Literal["rating", "enrollment", "random", "manual"]
 TiebreakName = Literal[TIEBREAKS]  # type: ignore[valid-type]
 GrandFinal = Literal["none", "simple", "reset"]
-FORMAT_NAMES = ("knockout", "double_elimination", "round_robin", "swiss", "groups", "heats")
 FormatName = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
 
 

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bracketry.engine.formats.base import FormatError
 from bracketry.engine.formats.registry import build
+from bracketry.schemas.catalog import CONFIRM_FROM, MAX_SCENARIO_PLAYERS
 from bracketry.schemas.formats import FormatName
 from bracketry.schemas.job import SimulationMode
 
-CONFIRM_FROM = 128
+OLD_FORMAT_NAME = "tournament_format"
+"""The seed's name of ``format``, still accepted."""
 SCENARIO_CONFIGS: dict[str, dict[str, object]] = {"heats": {"direction": "lower", "advance": 2}}
 """Options a synthetic tournament of a format needs beyond its defaults (heats: times)."""
-MAX_SCENARIO_PLAYERS = 1_048_576
 
 
 class ScenarioCreate(BaseModel):
@@ -24,13 +33,28 @@ class ScenarioCreate(BaseModel):
 
     scenario: Literal["smoke_test", "scale_test", "large_field_monitor"] = "smoke_test"
     player_count: int = Field(1024, ge=2, le=MAX_SCENARIO_PLAYERS)
-    tournament_format: FormatName = "knockout"
+    format: FormatName = Field(
+        "knockout",
+        validation_alias=AliasChoices("format", OLD_FORMAT_NAME),
+        description="The format, as in POST /tournaments (`tournament_format` is accepted too).",
+    )
     confirmed: bool = Field(False, validate_default=True)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     simulation_mode: SimulationMode = "auto"
     dry_run: bool = False
 
-    @field_validator("tournament_format")
+    @model_validator(mode="before")
+    @classmethod
+    def _one_format_name(cls, data: object) -> object:
+        if isinstance(data, dict) and "format" in data and OLD_FORMAT_NAME in data:
+            if data["format"] != data[OLD_FORMAT_NAME]:
+                raise ValueError(
+                    f"format and {OLD_FORMAT_NAME} (its older name) differ: give format alone"
+                )
+            data = {k: v for k, v in data.items() if k != OLD_FORMAT_NAME}
+        return data
+
+    @field_validator("format")
     @classmethod
     def _format_fits_players(cls, name: str, info: ValidationInfo) -> str:
         count = info.data.get("player_count")

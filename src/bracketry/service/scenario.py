@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 
 from bracketry.engine.seeding import NO_SEED
 from bracketry.engine.simulate import synthetic_ratings
+from bracketry.schemas.catalog import format_label
 from bracketry.schemas.job import GenerationCreate
 from bracketry.schemas.scenario import SCENARIO_CONFIGS, ScenarioCreate, ScenarioOutcome
 from bracketry.schemas.tournament import StatusChangeIn, TournamentCreate
@@ -25,6 +28,21 @@ def synthetic_names(count: int) -> list[str]:
     return [f"Player {i:0{width}d}" for i in range(1, count + 1)]
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""Month abbreviations, in English whatever the machine's locale."""
+
+
+def tournament_name(format_name: str, count: int, when: datetime) -> str:
+    """A scenario tournament's name: format label, player count, day month time in UTC.
+
+    >>> tournament_name("knockout", 1024, datetime(2025, 12, 7, 6, 12, tzinfo=UTC))
+    'Single elimination (knockout) · 1,024 players · 7 Dec 06:12'
+    """
+    at = when.astimezone(UTC)
+    day = f"{at.day} {MONTHS[at.month - 1]} {at:%H:%M}"
+    return f"{format_label(format_name)} · {count:,} players · {day}"
+
+
 def run(
     *, database: Database, queue: jobs.JobQueue, scenario_in: ScenarioCreate, threshold: int
 ) -> ScenarioOutcome:
@@ -40,8 +58,9 @@ def run(
             status="DRY_RUN",
             timings={},
             message=(
-                f"would create a {scenario_in.tournament_format} of {count} players, generate it "
-                f"{mode} ({scenario_in.simulation_mode} simulation); nothing was created"
+                f"would create a {format_label(scenario_in.format)} tournament of {count} "
+                f"players, generate it {mode} ({scenario_in.simulation_mode} simulation); "
+                "nothing was created"
             ),
         )
     clock = Stopwatch()
@@ -50,9 +69,9 @@ def run(
         tournament = tournaments.create(
             db=db,
             tournament_in=TournamentCreate(
-                name=f"{scenario_in.scenario} {count}p seed {scenario_in.seed}",
-                format=scenario_in.tournament_format,
-                config=SCENARIO_CONFIGS.get(scenario_in.tournament_format, {}),
+                name=tournament_name(scenario_in.format, count, datetime.now(UTC)),
+                format=scenario_in.format,
+                config=SCENARIO_CONFIGS.get(scenario_in.format, {}),
             ),
         )
         tournament_id = tournament.id

@@ -9,20 +9,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from bracketry.schemas.catalog import format_label as format_label  # the labels live there
 from bracketry.schemas.status import Status
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 templates = Jinja2Templates(directory=HERE / "templates")
 MAX_ID = 2**31 - 1
-FORMAT_LABELS = {
-    "knockout": "Single elimination (knockout)",
-    "double_elimination": "Double elimination",
-    "round_robin": "Round robin",
-    "swiss": "Swiss",
-    "groups": "Groups → knockout",
-    "heats": "Free-for-all heats",
-}
 STATUS_WORDS = {
     Status.DRAFT: "Draft",
     Status.ENROLLMENT_OPEN: "Enrollment open",
@@ -31,11 +24,6 @@ STATUS_WORDS = {
     Status.COMPLETED: "Completed",
     Status.CANCELLED: "Cancelled",
 }
-
-
-def format_label(name: str) -> str:
-    """A format's name for people; a format without a label here shows its own name."""
-    return FORMAT_LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def status_words(status: str) -> str:

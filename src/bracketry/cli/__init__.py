@@ -1,60 +1,78 @@
-"""The ``bracketry`` command: serve, migrate, scenario, import, bench, admin-token."""
+"""The ``bracketry`` command: serve, migrate, scenario, import, bench, admin-token, worker.
+
+Only typer and the plain :mod:`bracketry.schemas.catalog` load with the command, so
+``bracketry --help`` answers at once; each command imports what it needs (numpy,
+SQLAlchemy, FastAPI, Celery) when it runs.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from bracketry import logs
-from bracketry.schemas.scenario import MAX_SCENARIO_PLAYERS, ScenarioCreate
-from bracketry.service import auth, jobs, rankings, scenario, simulation, tournaments
-from bracketry.service.errors import ServiceError
-from bracketry.settings import get_settings
+from bracketry.schemas.catalog import (
+    CONFIRM_FROM,
+    FORMAT_NAMES,
+    MAX_SCENARIO_PLAYERS,
+    format_label,
+)
 
-SHUTDOWN_GRACE_S = 3
-"""Open live-monitor streams are cut this long after SIGTERM, so a stop never hangs."""
+if TYPE_CHECKING:
+    from rich.console import Console
 
+    from bracketry.schemas.ranking import RankingRead
+    from bracketry.schemas.scenario import ScenarioCreate
+
+FormatOption = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
+"""The --format choices: the format names (in any case)."""
 app = typer.Typer(help="bracketry: tournament engine and service.", no_args_is_help=True)
-console = Console()
+TOP = 8
+"""Players named at the end of a scenario."""
 
 
-def _fail(message: str) -> None:
-    console.print(f"[red]error:[/red] {message}")
+@cache
+def console() -> Console:
+    """The terminal (rich loads on first use)."""
+    from rich.console import Console
+
+    return Console()
+
+
+def _fail(message: str) -> NoReturn:
+    console().print(f"[red]error:[/red] {message}", highlight=False)
     raise typer.Exit(code=2)
+
+
+def _interactive() -> bool:
+    """Whether a person can answer a question (standard input is a terminal)."""
+    return sys.stdin.isatty()
 
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on.")] = None,
-    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to listen on [default: BRACKETRY_HOST].")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port to listen on [default: BRACKETRY_PORT]."),
+    ] = None,
 ) -> None:
-    """Serve the API (and its docs at /docs); migrates the database first."""
-    import uvicorn
-
-    from bracketry.api.app import create_app
-    from bracketry.api.server import http_protocol
+    """Serve the API, the monitor and the API docs; migrates the database first."""
+    from bracketry.cli import serving
+    from bracketry.settings import get_settings
 
     settings = get_settings()
-    logs.configure()
     host, port = host or settings.host, port or settings.port
-    console.print(
-        f"bracketry on http://{host}:{port} (docs: /docs) — database {settings.database_url}"
-    )
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
-        http=http_protocol(settings.header_timeout_s),
-    )
+    problem = serving.cannot_listen(host, port)
+    if problem:
+        _fail(problem)
+    serving.serve(settings, host, port)
 
 
 @app.command()
@@ -63,11 +81,13 @@ def worker(
     loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
 ) -> None:
     """Run a Celery worker on the generation queue (needs BRACKETRY_BROKER_URL)."""
-    from bracketry.jobs.worker import worker_app
+    from bracketry.settings import get_settings
 
     settings = get_settings()
     if not settings.broker_url:
         _fail("set BRACKETRY_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker")
+    from bracketry.jobs.worker import worker_app
+
     worker_app().worker_main(
         [
             "worker",
@@ -84,12 +104,13 @@ def worker(
 def migrate() -> None:
     """Create or upgrade the database schema."""
     from bracketry.api.app import prepare
+    from bracketry.settings import get_settings
 
     database, _stored, fresh = prepare(get_settings())
     database.dispose()
-    console.print("database is at the latest schema")
+    console().print("database is at the latest schema")
     if fresh:
-        console.print(f"admin token (shown once, stored hashed): [bold]{fresh}[/bold]")
+        console().print(f"admin token (shown once, stored hashed): [bold]{fresh}[/bold]")
 
 
 @app.command("admin-token")
@@ -98,19 +119,21 @@ def admin_token(
 ) -> None:
     """Show whether an admin token is set; with --reset, issue a new one."""
     from bracketry.api.app import prepare
+    from bracketry.service import auth
+    from bracketry.settings import get_settings
 
     settings = get_settings()
+    if reset and settings.admin_token:
+        _fail("BRACKETRY_ADMIN_TOKEN is set; change it there instead")
     database, _stored, fresh = prepare(settings)
     if reset:
-        if settings.admin_token:
-            _fail("BRACKETRY_ADMIN_TOKEN is set; change it there instead")
         with database.write() as db:
             fresh = auth.ensure_admin_token(db=db, configured=None, reset=True)
     database.dispose()
     if fresh:
-        console.print(f"admin token (shown once, stored hashed): [bold]{fresh}[/bold]")
+        console().print(f"admin token (shown once, stored hashed): [bold]{fresh}[/bold]")
     else:
-        console.print("an admin token is set (stored hashed); use --reset to issue a new one")
+        console().print("an admin token is set (stored hashed); use --reset to issue a new one")
 
 
 @app.command("scenario")
@@ -118,37 +141,74 @@ def run_scenario(
     players: Annotated[
         int, typer.Option(min=2, max=MAX_SCENARIO_PLAYERS, help="Player count.")
     ] = 1024,
-    format_: Annotated[str, typer.Option("--format", help="Tournament format.")] = "knockout",
+    format_: Annotated[
+        FormatOption,
+        typer.Option("--format", case_sensitive=False, help="Tournament format (any case)."),
+    ] = "knockout",
     seed: Annotated[
         int, typer.Option(min=0, max=2**31 - 1, help="Seed of ratings and results.")
     ] = 0,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help=f"Run {CONFIRM_FROM:,} players or more without asking first."
+        ),
+    ] = False,
 ) -> None:
-    """Run the whole lifecycle of a synthetic tournament and print a report."""
-    from bracketry.api.app import prepare
-    from bracketry.jobs.immediate import ImmediateQueue
+    """Run the whole lifecycle of a synthetic tournament; report it, its champion and top 8."""
+    from pydantic import ValidationError
+
+    from bracketry.schemas.scenario import ScenarioCreate
 
     try:
         scenario_in = ScenarioCreate(
             scenario="smoke_test",
             player_count=players,
-            tournament_format=format_,  # type: ignore[arg-type]
+            format=format_,
             confirmed=True,
             seed=seed,
             simulation_mode="manual",
         )
     except ValidationError as error:
         first = error.errors()[0]
-        option = {"tournament_format": "--format", "player_count": "--players"}.get(
+        option = {"format": "--format", "player_count": "--players"}.get(
             str(first["loc"][0]), str(first["loc"][0])
         )
         _fail(f"{option}: {first['msg']}")
-        return
+    if players >= CONFIRM_FROM and not yes:
+        _confirm_large(players, format_)
+    _run_scenario(scenario_in, seed)
+
+
+def _confirm_large(players: int, format_name: str) -> None:
+    """Ask before a large run, as the page does; without a terminal, refuse unless --yes."""
+    what = f"a {format_label(format_name)} of {players:,} players"
+    if not _interactive():
+        _fail(
+            f"--players {players:,}: runs of {CONFIRM_FROM:,} players or more are confirmed "
+            f"first and there is no terminal to ask; add --yes to run {what}"
+        )
+    if not typer.confirm(f"Run {what}? It writes them all to the database", default=False):
+        console().print("nothing was created")
+        raise typer.Exit(code=1)
+
+
+def _run_scenario(scenario_in: ScenarioCreate, seed: int) -> None:
+    """Launch through the run-scenario service, then simulate, rank and complete."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from bracketry.api.app import prepare
+    from bracketry.jobs.immediate import ImmediateQueue
+    from bracketry.service import jobs, rankings, scenario, simulation, tournaments
+    from bracketry.service.errors import ServiceError
+    from bracketry.settings import get_settings
+
     settings = get_settings()
     database, _stored, _fresh = prepare(settings)
-    report: dict[str, object] = {}
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     try:
-        with Progress(*columns, console=console, transient=False) as progress:
+        with Progress(*columns, console=console(), transient=False) as progress:
             phase = progress.add_task("enroll + generate", total=1)
             outcome = scenario.run(
                 database=database,
@@ -177,9 +237,9 @@ def run_scenario(
                 db=db, tournament=tournaments.get_or_raise(db=db, tournament_id=tournament_id)
             )
             status = jobs.status(db=db, tournament_id=tournament_id, task_id=outcome.task_id or "")
+            top = rankings.list_page(db=db, tournament_id=tournament_id, limit=TOP, offset=0)
     except ServiceError as error:
         _fail(error.message)
-        return
     finally:
         database.dispose()
     report = {
@@ -197,10 +257,41 @@ def run_scenario(
         "ranking_count": ranked.ranked,
         "tournament_status": view.status.value,
     }
-    table = Table(title=f"bracketry scenario — {players}p {format_}", show_header=False)
+    table = Table(title=view.name, show_header=False)
     for key, value in report.items():
         table.add_row(key, str(value))
-    console.print(table)
+    console().print(table)
+    for line in podium(top.items, top.total):
+        console().print(line, highlight=False)
+
+
+def podium(top: list[RankingRead], total: int) -> list[str]:
+    """The champion and the best places, in plain words; ``=`` marks a shared place.
+
+    >>> from bracketry.schemas.ranking import RankingRead
+    >>> row = dict(round_reached=1, wins=1, losses=0, score_for=1, score_against=0, points=1,
+    ...            draws=0, tiebreaks={})
+    >>> ranks = [(1, "Ada"), (2, "Bo"), (3, "Cy"), (3, "Di")]
+    >>> podium([RankingRead(rank=r, player_id=0, name=n, **row) for r, n in ranks], 9)
+    ['Champion: Ada.', 'Top 4 of 9 (= shared place):', '   1. Ada', '   2. Bo', '  =3. Cy', ...]
+    """
+    if not top:
+        return ["No one was ranked."]
+    champions = [row.name for row in top if row.rank == 1]
+    if len(champions) == 1:
+        lines = [f"Champion: {champions[0]}."]
+    else:
+        lines = [f"Shared first place: {', '.join(champions)}."]
+    counts: dict[int, int] = {}
+    for row in top:
+        counts[row.rank] = counts.get(row.rank, 0) + 1
+    shared = any(count > 1 for count in counts.values())
+    lines.append(f"Top {len(top)} of {total:,}{' (= shared place)' if shared else ''}:")
+    width = len(str(top[-1].rank)) + 1
+    for row in top:
+        place = f"{'=' if counts[row.rank] > 1 else ''}{row.rank}"
+        lines.append(f"  {place:>{width}}. {row.name}")
+    return lines
 
 
 @app.command("import")
@@ -213,9 +304,13 @@ def import_csv(
     ],
 ) -> None:
     """Enroll players from a CSV file; every bad row is listed and nothing is written."""
+    from rich.table import Table
+
     from bracketry.api.app import prepare
     from bracketry.schemas.imports import MAX_BYTES
     from bracketry.service import imports
+    from bracketry.service.errors import ServiceError
+    from bracketry.settings import get_settings
 
     if not 1 <= tournament_id <= 2**31 - 1:
         _fail(f"TOURNAMENT_ID: {tournament_id} is not a tournament id")
@@ -233,16 +328,14 @@ def import_csv(
             table.add_column(column)
         for error in rejected.errors:
             table.add_row(str(error.row), error.field, error.message)
-        console.print(table)
+        console().print(table)
         _fail(rejected.message)
-        return
     except ServiceError as error:
         prefix = "TOURNAMENT_ID: " if error.field == "tournament_id" else ""
         _fail(f"{prefix}{error.message}")
-        return
     finally:
         database.dispose()
-    console.print(
+    console().print(
         f"enrolled {outcome.enrolled} players in tournament {tournament_id} "
         f"({outcome.enrolled_count} enrolled)"
     )
@@ -259,6 +352,7 @@ def bench(
     """Benchmark the engine and the lifecycle; prints one JSON line per run."""
     from bracketry.api.app import prepare
     from bracketry.benchmark import engine_run, lifecycle_run
+    from bracketry.settings import get_settings
 
     sizes = players or [1024]
     for size in sizes:
@@ -271,7 +365,3 @@ def bench(
             print(json.dumps(lifecycle_run(database, size, seed)), flush=True)
     finally:
         database.dispose()
-
-
-if __name__ == "__main__":
-    app()
