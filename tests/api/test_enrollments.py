@@ -299,17 +299,17 @@ def test_invalid_entries_in_a_batch_are_422_naming_them(
 ) -> None:
     tournament_id = create_open_tournament(client)
     cases = [
-        ({"name": "Both", "player_id": 1}, "players.1", "exactly one of player_id or name"),
-        ({}, "players.1", "exactly one of player_id or name"),
-        ({"rating": 1500}, "players.1", "exactly one of player_id or name"),
-        ({"seed": 1}, "players.1", "exactly one of player_id or name"),
+        ({"name": "Both", "player_id": 1}, "players.1", "exactly one of player id or name"),
+        ({}, "players.1", "exactly one of player id or name"),
+        ({"rating": 1500}, "players.1", "exactly one of player id or name"),
+        ({"seed": 1}, "players.1", "exactly one of player id or name"),
         ({"name": "Neg", "rating": -1}, "players.1.rating", "greater than or equal to 0"),
         ({"name": "Huge", "rating": 10_001}, "players.1.rating", "less than or equal to"),
         ({"name": "Zero seed", "seed": 0}, "players.1.seed", "greater than or equal to 1"),
         ({"name": "", "rating": 1}, "players.1.name", "at least 1 character"),
         ({"player_id": 0}, "players.1.player_id", "greater than or equal to 1"),
         ({"player_id": 2**31}, "players.1.player_id", "less than or equal to"),
-        ({"name": "Extra", "team": "x"}, "players.1.team", "Extra inputs"),
+        ({"name": "Extra", "team": "x"}, "players.1.team", "not permitted"),
     ]
     for entry, field, fragment in cases:
         with subtests.test(entry=entry):
@@ -330,7 +330,7 @@ def test_invalid_single_entry_is_422_describing_it(
     tournament_id = create_open_tournament(client)
     cases = [
         ({"name": "Neg", "rating": -1}, "greater than or equal to 0", "rating"),
-        ({"name": "Both", "player_id": 1}, "exactly one of player_id or name", None),
+        ({"name": "Both", "player_id": 1}, "exactly one of player id or name", None),
         ({"player_id": 0}, "greater than or equal to 1", "player_id"),
     ]
     for entry, fragment, name in cases:

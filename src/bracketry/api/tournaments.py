@@ -1,20 +1,26 @@
-"""Tournament routes: create, list, read, status, enroll, generate, rank, complete."""
+"""Tournament routes: create, list, read, status, enroll and manage participants, generate,
+rank, complete."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi import APIRouter, Body, Path, Query, Request, Response, status
 
 from bracketry.api.deps import Caller, Context, Organizer, Owner, Public, ReadDb, WriteDb, owner_of
-from bracketry.api.params import Offset, TaskId, TournamentId, limit_param
+from bracketry.api.params import MAX_ID, Offset, TaskId, TournamentId, limit_param
 from bracketry.schemas.enrollment import (
     MAX_BATCH,
     EnrollmentBatch,
     EnrollmentOutcome,
     EnrollmentPage,
+    EnrollmentRead,
     EnrollmentRequest,
+    ParticipantUpdate,
+    SeedAssignment,
+    SeedList,
 )
+from bracketry.schemas.entry import EntryRead
 from bracketry.schemas.job import GenerationAccepted, GenerationCreate, GenerationStatus, JobStatus
 from bracketry.schemas.ranking import RankingOutcome, RankingPage
 from bracketry.schemas.session import SimulationCreate, SimulationOutcome
@@ -26,7 +32,7 @@ from bracketry.schemas.tournament import (
     TournamentPage,
     TournamentRead,
 )
-from bracketry.service import enrollments, jobs, rankings, simulation, tournaments
+from bracketry.service import enrollments, entries, jobs, rankings, simulation, tournaments
 
 router = APIRouter(prefix="/tournaments", tags=["tournaments"])
 
@@ -95,6 +101,31 @@ def list_enrollments(
 ) -> EnrollmentPage:
     """Enrolled players in seed order."""
     return enrollments.list_page(db=db, tournament_id=tournament_id, limit=limit, offset=offset)
+
+
+PlayerId = Annotated[int, Path(ge=1, le=MAX_ID, description="Player id.")]
+
+
+@router.patch("/{tournament_id}/enrollments/{player_id}", dependencies=[Owner])
+def update_participant(
+    tournament_id: TournamentId, player_id: PlayerId, change: ParticipantUpdate, db: WriteDb
+) -> EnrollmentRead:
+    """Edit a participant's name, rating, club or requested seed before the draw."""
+    return enrollments.update_participant(
+        db=db, tournament_id=tournament_id, player_id=player_id, change=change
+    )
+
+
+@router.delete("/{tournament_id}/enrollments/{player_id}", dependencies=[Owner])
+def remove_participant(tournament_id: TournamentId, player_id: PlayerId, db: WriteDb) -> EntryRead:
+    """Remove a participant before the draw; the first waiting player moves up."""
+    return entries.remove(db=db, tournament_id=tournament_id, player_id=player_id)
+
+
+@router.put("/{tournament_id}/seeds", dependencies=[Owner])
+def set_seeds(tournament_id: TournamentId, seeds: SeedList, db: WriteDb) -> list[SeedAssignment]:
+    """Set the requested seeds of several participants at once (null clears one)."""
+    return enrollments.set_seeds(db=db, tournament_id=tournament_id, seeds=seeds)
 
 
 @router.post("/{tournament_id}/generate-sessions", dependencies=[Owner])

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
-from bracketry.schemas.names import Name
+from bracketry.schemas.names import RULE, Name
 
 MAX_BATCH = 100_000
 MAX_ID = 2**31 - 1
@@ -33,7 +41,7 @@ class EnrollmentCreate(BaseModel):
     @model_validator(mode="after")
     def _one_identity(self) -> EnrollmentCreate:
         if (self.player_id is None) == (self.name is None):
-            raise ValueError("give exactly one of player_id or name")
+            raise ValueError("give exactly one of player id or name")
         return self
 
 
@@ -61,12 +69,56 @@ EnrollmentRequest = Annotated[
 """One entry, or ``{"players": [...]}``; told apart by the ``players`` key."""
 
 
+MAX_LISTED_SKIPS = 100
+"""Skipped rows listed in an answer (``skipped_count`` counts them all)."""
+
+
+class SkippedRow(BaseModel):
+    """A row or entry that was not enrolled because its player is already there."""
+
+    row: int = Field(
+        description="The line in the CSV file (the header is line 1), or the entry's index "
+        "in ``players`` (from 0)."
+    )
+    name: str
+    reason: str
+    player_id: int | None = Field(None, description="The enrolled player it matched.")
+
+
 class EnrollmentOutcome(BaseModel):
     """What an enrollment request did."""
 
     enrolled: int
     enrolled_count: int
     first_player_id: int | None = None
+    skipped_count: int = Field(0, description="Rows or entries left out as already enrolled.")
+    skipped: list[SkippedRow] = Field(
+        default_factory=list, description=f"The first {MAX_LISTED_SKIPS} of them."
+    )
+
+
+class ParticipantUpdate(BaseModel):
+    """Changes to one participant: only the fields sent change; ``null`` clears ``rating``,
+    ``club`` and ``seed``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    rating: float | None = Field(None, ge=0, le=10_000, allow_inf_nan=False)
+    club: Annotated[str, StringConstraints(max_length=200), RULE] | None = None
+    seed: int | None = Field(None, ge=1, le=MAX_ID, description="Requested seed (1 = strongest).")
+
+
+class SeedAssignment(BaseModel):
+    """One player's requested seed (``null`` clears it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    player_id: int = Field(ge=1, le=MAX_ID)
+    seed: int | None = Field(ge=1, le=MAX_ID)
+
+
+SeedList = Annotated[list[SeedAssignment], Field(max_length=MAX_BATCH)]
 
 
 class EnrollmentRead(BaseModel):
@@ -78,6 +130,7 @@ class EnrollmentRead(BaseModel):
     requested_seed: int | None
     seed: int | None = Field(description="Null while requested seeds cannot all be honoured yet.")
     position: int
+    club: str | None = None
 
 
 class EnrollmentPage(BaseModel):

@@ -1,26 +1,37 @@
-"""Enrollment: set-based writes of players and entries, and seeds derived by one rule."""
+"""Enrollment: set-based writes of players and entries, and seeds derived by one rule.
+
+A player is enrolled once per tournament: rows of a CSV import and entries given by name are
+matched against the tournament's entries (by external id when the row has one, else by name,
+trimmed and in any case) and the matches are skipped and reported, never enrolled twice.
+Before the draw an organiser may edit a participant and set many seeds at once.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from bracketry.engine.seeding import NO_SEED, SeedingError, assign_seeds
 from bracketry.schemas.enrollment import (
+    MAX_LISTED_SKIPS,
     EnrollmentCreate,
     EnrollmentOutcome,
     EnrollmentPage,
     EnrollmentRead,
+    ParticipantUpdate,
+    SeedAssignment,
+    SkippedRow,
 )
+from bracketry.schemas.job import JobStatus
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.paging import next_offset
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns, with_nulls
-from bracketry.store.models import Enrollment, Player, Tournament
+from bracketry.store.models import Enrollment, Job, Player, Tournament
 
 LOOKUP_CHUNK = 10_000
 
@@ -69,14 +80,91 @@ def enroll(
         for i in np.flatnonzero(known & np.isnan(ratings)):
             rating = stored.get(int(player_ids[i]))
             ratings[i] = np.nan if rating is None else rating
-    return enroll_columns(
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_status(tournament, Status.ENROLLMENT_OPEN, action="enroll players")
+    names = [e.name or "" for e in entries]
+    by_name = np.flatnonzero(~known)
+    keep = np.ones(len(entries), dtype=bool)
+    skipped: list[SkippedRow] = []
+    if by_name.size:
+        fresh, skipped = match_enrolled(
+            db,
+            tournament,
+            [names[i] for i in by_name.tolist()],
+            [None] * int(by_name.size),
+            rows=by_name.tolist(),
+        )
+        keep[by_name[~fresh]] = False
+    outcome = enroll_columns(
         db=db,
         tournament_id=tournament_id,
-        player_ids=player_ids,
-        names=[e.name or "" for e in entries],
-        ratings=ratings,
-        seeds=np.array([e.seed or NO_SEED for e in entries], dtype=np.int64),
+        player_ids=player_ids[keep],
+        names=[name for name, kept in zip(names, keep.tolist(), strict=True) if kept],
+        ratings=ratings[keep],
+        seeds=np.array([e.seed or NO_SEED for e in entries], dtype=np.int64)[keep],
     )
+    return with_skipped(outcome, skipped)
+
+
+def name_key(name: str) -> str:
+    """A name as entries are matched by: trimmed, in any case.
+
+    >>> name_key("  Ada LOVELACE ") == name_key("ada lovelace")
+    True
+    """
+    return name.strip().casefold()
+
+
+def match_enrolled(
+    db: Session,
+    tournament: Tournament,
+    names: Sequence[str],
+    external_ids: Sequence[str | None],
+    *,
+    rows: Sequence[int],
+) -> tuple[np.ndarray, list[SkippedRow]]:
+    """Which rows to enroll (a mask) and the rows to skip: a row whose external id (or, when
+    it has none, whose name, trimmed and in any case) is already enrolled in ``tournament``,
+    or repeats an earlier row's. ``rows`` number the rows for the report. One query reads the
+    tournament's entries; the caller holds the tournament's lock."""
+    by_external: dict[str, int] = {}
+    by_name: dict[str, int] = {}
+    if tournament.enrolled_count:
+        entries = fetch_rows(
+            db.connection(),
+            "SELECT players.id, players.name, players.external_id FROM enrollments "
+            "JOIN players ON players.id = enrollments.player_id "
+            "WHERE enrollments.tournament_id = ?",
+            (tournament.id,),
+        )
+        for player_id, name, external in entries:
+            by_name.setdefault(name_key(name), int(player_id))
+            if external is not None:
+                by_external.setdefault(external, int(player_id))
+    keep = np.ones(len(names), dtype=bool)
+    skipped: list[SkippedRow] = []
+    first_row: dict[tuple[bool, str], int] = {}
+    for index, (name, external) in enumerate(zip(names, external_ids, strict=True)):
+        key = (True, external) if external is not None else (False, name_key(name))
+        what = f"external id {external}" if external is not None else "name"
+        player = (by_external if external is not None else by_name).get(key[1])
+        if player is not None:
+            reason = f"already enrolled: same {what} as player {player}"
+        elif key in first_row:
+            reason = f"same {what} as row {first_row[key]} of this request"
+        else:
+            first_row[key] = rows[index]
+            continue
+        keep[index] = False
+        skipped.append(SkippedRow(row=rows[index], name=name, reason=reason, player_id=player))
+    return keep, skipped
+
+
+def with_skipped(outcome: EnrollmentOutcome, skipped: list[SkippedRow]) -> EnrollmentOutcome:
+    """``outcome`` reporting ``skipped`` (the first :data:`MAX_LISTED_SKIPS` listed)."""
+    outcome.skipped_count = len(skipped)
+    outcome.skipped = skipped[:MAX_LISTED_SKIPS]
+    return outcome
 
 
 def enroll_columns(
@@ -87,8 +175,11 @@ def enroll_columns(
     names: Sequence[str],
     ratings: np.ndarray,
     seeds: np.ndarray,
+    clubs: Sequence[str | None] | None = None,
+    external_ids: Sequence[str | None] | None = None,
 ) -> EnrollmentOutcome:
-    """Enroll players given as columns; ``player_ids`` 0 means "create from ``names``"."""
+    """Enroll players given as columns; ``player_ids`` 0 means "create from ``names``" (with
+    ``clubs`` and ``external_ids`` when given)."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.ENROLLMENT_OPEN, action="enroll players")
     count = int(player_ids.size)
@@ -138,14 +229,17 @@ def enroll_columns(
         player_ids[fresh] = new_ids
         first_new = int(new_ids[0])
         fresh_ratings = ratings[fresh]
+        picked = fresh.tolist()
         insert_columns(
             conn,
             Player.__table__,
-            ("id", "name", "rating"),
+            ("id", "name", "rating", "club", "external_id"),
             (
                 new_ids,
-                [names[i] for i in fresh.tolist()],
+                [names[i] for i in picked],
                 with_nulls(fresh_ratings, np.isnan(fresh_ratings)),
+                [None] * len(picked) if clubs is None else [clubs[i] for i in picked],
+                [None] * len(picked) if external_ids is None else [external_ids[i] for i in picked],
             ),
         )
     positions = np.arange(tournament.enrolled_count, tournament.enrolled_count + count)
@@ -256,13 +350,17 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
         seeds, issue = None, str(error)
         order = np.arange(ids.size)
     order = order[offset : offset + limit]
-    names = dict(
-        db.execute(select(Player.id, Player.name).where(Player.id.in_(ids[order].tolist()))).all()
-    )
+    people = {
+        int(pid): (name, club)
+        for pid, name, club in db.execute(
+            select(Player.id, Player.name, Player.club).where(Player.id.in_(ids[order].tolist()))
+        ).all()
+    }
     items = [
         EnrollmentRead(
             player_id=int(ids[i]),
-            name=names[int(ids[i])],
+            name=people[int(ids[i])][0],
+            club=people[int(ids[i])][1],
             rating=None if np.isnan(ratings[i]) else float(ratings[i]),
             requested_seed=int(requested[i]) if requested[i] != NO_SEED else None,
             seed=None if seeds is None else int(seeds[i]),
@@ -273,3 +371,178 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
     total = int(ids.size)
     following = next_offset(offset, len(items), total)
     return EnrollmentPage(items=items, total=total, next_offset=following, seeding_issue=issue)
+
+
+def require_before_draw(db: Session, tournament: Tournament, *, action: str) -> None:
+    """Raise :class:`Conflict` unless participants may still change: enrollment open or
+    closed, and no bracket generated or being generated."""
+    status = tournament.status
+    if status in (Status.IN_PROGRESS, Status.COMPLETED):
+        raise Conflict(
+            f"the bracket has been generated, so participants can no longer be {action}",
+            field="status",
+        )
+    if status == Status.CANCELLED:
+        raise Conflict(
+            f"the tournament is cancelled, so participants can no longer be {action}",
+            field="status",
+        )
+    require_status(
+        tournament, Status.ENROLLMENT_OPEN, Status.ENROLLMENT_CLOSED, action=f"{action} players"
+    )
+    generating = db.execute(
+        select(func.count())
+        .select_from(Job)
+        .where(
+            Job.tournament_id == tournament.id,
+            Job.kind == "generate",
+            Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING]),
+        )
+    ).scalar_one()
+    if generating:
+        raise Conflict(
+            f"the bracket is being generated, so participants can no longer be {action}",
+            field="status",
+        )
+
+
+def _participant(db: Session, tournament_id: int, player_id: int) -> Enrollment:
+    entry = db.get(Enrollment, (tournament_id, player_id))
+    if entry is None:
+        raise NotFound(
+            f"player {player_id} is not enrolled in tournament {tournament_id}",
+            field="player_id",
+        )
+    return entry
+
+
+def _check_seed(seed: int, participants: int, field: str) -> None:
+    if not 1 <= seed <= participants:
+        raise Invalid(
+            f"seed {seed} is not between 1 and {participants}, the number of participants",
+            field=field,
+        )
+
+
+def update_participant(
+    *, db: Session, tournament_id: int, player_id: int, change: ParticipantUpdate
+) -> EnrollmentRead:
+    """Change a participant's name, club, rating (the one this tournament seeds by) or
+    requested seed before the draw; only the fields sent change."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_before_draw(db, tournament, action="edited")
+    entry = _participant(db, tournament_id, player_id)
+    player = db.get(Player, player_id)
+    if player is None:
+        raise NotFound(f"player {player_id} does not exist", field="player_id")
+    sent = change.model_fields_set
+    if "name" in sent:
+        if change.name is None:
+            raise Invalid("name cannot be empty", field="name")
+        player.name = change.name
+    if "club" in sent:
+        player.club = change.club
+    if "rating" in sent:
+        entry.rating = change.rating
+    if "seed" in sent and change.seed is not None:
+        _check_seed(change.seed, tournament.enrolled_count, "seed")
+        holder = db.execute(
+            select(Enrollment.player_id).where(
+                Enrollment.tournament_id == tournament_id,
+                Enrollment.requested_seed == change.seed,
+                Enrollment.player_id != player_id,
+            )
+        ).scalar_one_or_none()
+        if holder is not None:
+            raise Conflict(f"seed {change.seed} is already held by player {holder}", field="seed")
+    if "seed" in sent:
+        entry.requested_seed = change.seed
+    db.flush()
+    ids, requested, ratings = _entries(db, tournament_id)
+    try:
+        seed: int | None = int(_seeds(tournament, requested, ratings)[ids == player_id][0])
+    except SeedingError:
+        seed = None
+    return EnrollmentRead(
+        player_id=player_id,
+        name=player.name,
+        club=player.club,
+        rating=entry.rating,
+        requested_seed=entry.requested_seed,
+        seed=seed,
+        position=entry.position,
+    )
+
+
+def set_seeds(
+    *, db: Session, tournament_id: int, seeds: Sequence[SeedAssignment]
+) -> list[SeedAssignment]:
+    """Give several participants their requested seeds at once (``None`` clears one) before
+    the draw; every requested seed afterwards, in seed order. Seeds are between 1 and the
+    number of participants and unique, counting those of players not listed."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_before_draw(db, tournament, action="seeded")
+    rows = fetch_rows(
+        db.connection(),
+        "SELECT player_id, requested_seed FROM enrollments WHERE tournament_id = ?",
+        (tournament_id,),
+    )
+    current = {int(pid): seed for pid, seed in rows}
+    given: dict[int, int | None] = {}
+    for index, item in enumerate(seeds):
+        if item.player_id in given:
+            raise Invalid(f"player {item.player_id} is listed twice", field=f"{index}.player_id")
+        if item.player_id not in current:
+            raise NotFound(
+                f"player {item.player_id} is not enrolled in tournament {tournament_id}",
+                field=f"{index}.player_id",
+            )
+        if item.seed is not None:
+            _check_seed(item.seed, len(current), f"{index}.seed")
+        given[item.player_id] = item.seed
+    listed_at: dict[int, int] = {}
+    for index, item in enumerate(seeds):
+        if item.seed is None:
+            continue
+        if item.seed in listed_at:
+            raise Invalid(
+                f"seed {item.seed} is given to two players "
+                f"(entries {listed_at[item.seed]} and {index})",
+                field=f"{index}.seed",
+            )
+        listed_at[item.seed] = index
+    for player, seed in current.items():
+        if player not in given and seed is not None and seed in listed_at:
+            raise Conflict(
+                f"seed {seed} is held by player {player}, who is not in the list: "
+                "give them another seed in the same request or clear theirs",
+                field=f"{listed_at[seed]}.seed",
+            )
+    changed = [(seed, player) for player, seed in given.items() if current[player] != seed]
+    _write_seeds(db.connection(), tournament_id, changed)
+    final = {**current, **given}
+    return sorted(
+        (SeedAssignment(player_id=p, seed=s) for p, s in final.items() if s is not None),
+        key=lambda item: item.seed or 0,
+    )
+
+
+def _write_seeds(
+    conn: Connection, tournament_id: int, changed: Sequence[tuple[int | None, int]]
+) -> None:
+    """Store ``(seed, player_id)`` pairs as requested seeds, in one statement."""
+    if not changed:
+        return
+    if conn.dialect.name == "postgresql":
+        seeds, players = (list(column) for column in zip(*changed, strict=True))
+        conn.exec_driver_sql(
+            "UPDATE enrollments SET requested_seed = v.seed "
+            "FROM unnest(%s::int[], %s::int[]) AS v(seed, player_id) "
+            "WHERE enrollments.tournament_id = %s AND enrollments.player_id = v.player_id",
+            (seeds, players, tournament_id),
+        )
+        return
+    conn.exec_driver_sql(
+        "UPDATE enrollments SET requested_seed = ? WHERE tournament_id = ? AND player_id = ?",
+        [(seed, tournament_id, player) for seed, player in changed],
+    )

@@ -1,6 +1,7 @@
 """Players entering on their own: join (or wait when the tournament is full) and withdraw
-(the first waiting player then takes the place). The tournament's row lock makes the
-capacity check and the write one step, so concurrent joins never over-fill it."""
+(the first waiting player then takes the place); an organiser may remove a participant the
+same way before the draw. The tournament's row lock makes the capacity check and the write
+one step, so concurrent joins never over-fill it."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from sqlalchemy.orm import Session
 from bracketry.engine.seeding import NO_SEED
 from bracketry.schemas.entry import EntryRead, WaitingRead
 from bracketry.service.access import Principal
-from bracketry.service.enrollments import enroll_columns
-from bracketry.service.errors import Conflict
+from bracketry.service.enrollments import enroll_columns, require_before_draw
+from bracketry.service.errors import Conflict, NotFound
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import get_or_raise, lock_or_raise
 from bracketry.store.models import Enrollment, Player, Tournament, WaitingEntry
@@ -65,17 +66,42 @@ def withdraw(*, db: Session, tournament_id: int, who: Principal | None) -> Entry
     entry = db.get(Enrollment, (tournament_id, player))
     if entry is None:
         raise Conflict(f"player {player} is not in tournament {tournament_id}", field="player_id")
+    promoted = _leave(db, tournament, entry)
+    return EntryRead(player_id=player, state="withdrawn", promoted_player_id=promoted)
+
+
+def remove(*, db: Session, tournament_id: int, player_id: int) -> EntryRead:
+    """An organiser takes a participant (or a waiting player) out before the draw; as when
+    they withdraw, the first waiting player moves up while enrollment is open."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    require_before_draw(db, tournament, action="removed")
+    waiting_entry = db.get(WaitingEntry, (tournament_id, player_id))
+    if waiting_entry is not None:
+        db.delete(waiting_entry)
+        return EntryRead(player_id=player_id, state="withdrawn")
+    entry = db.get(Enrollment, (tournament_id, player_id))
+    if entry is None:
+        raise NotFound(
+            f"player {player_id} is not enrolled in tournament {tournament_id}",
+            field="player_id",
+        )
+    promoted = _leave(db, tournament, entry)
+    return EntryRead(player_id=player_id, state="withdrawn", promoted_player_id=promoted)
+
+
+def _leave(db: Session, tournament: Tournament, entry: Enrollment) -> int | None:
+    """Delete ``entry``, close the gap in the enrollment order and let the first waiting
+    player in; their id."""
     gone = entry.position
     db.delete(entry)
     db.flush()
     db.execute(
         update(Enrollment)
-        .where(Enrollment.tournament_id == tournament_id, Enrollment.position > gone)
+        .where(Enrollment.tournament_id == tournament.id, Enrollment.position > gone)
         .values(position=Enrollment.position - 1)
     )
     tournament.enrolled_count -= 1
-    promoted = _promote(db, tournament)
-    return EntryRead(player_id=player, state="withdrawn", promoted_player_id=promoted)
+    return _promote(db, tournament)
 
 
 def check_in(*, db: Session, tournament_id: int, who: Principal | None) -> EntryRead:

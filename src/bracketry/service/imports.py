@@ -1,4 +1,9 @@
-"""CSV import: every row checked first, then one set-based enrollment (or nothing written)."""
+"""CSV import: every row checked first, then one set-based enrollment (or nothing written).
+
+Importing a file twice enrolls nobody twice: a row whose external id (or, without one, whose
+name, trimmed and in any case) is already enrolled is skipped and reported. Two rows of one
+file with the same external id, or the same name and no external id, are a bad row.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ from functools import partial
 from typing import TypeVar
 
 import numpy as np
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from bracketry.engine.seeding import NO_SEED
@@ -30,7 +34,7 @@ from bracketry.schemas.imports import (
     RowError,
 )
 from bracketry.schemas.names import plain_text
-from bracketry.service.enrollments import enroll_columns
+from bracketry.service.enrollments import enroll_columns, match_enrolled, name_key, with_skipped
 from bracketry.service.errors import Invalid, ServiceError
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
@@ -70,6 +74,7 @@ class Rows:
     clubs: list[str | None] = field(default_factory=list)
     external_ids: list[str | None] = field(default_factory=list)
     seeds: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
 
 
 def _decode(data: bytes) -> str:
@@ -200,6 +205,10 @@ class _Checker:
         seed = self._cell(line, cells, "seed", _seed, NO_SEED)
         if external is not None:
             self._unique(line, "external_id", external)
+        elif name:
+            first = self.first_line.setdefault(("name", name_key(name)), line)
+            if first != line:
+                self._fail(line, "name", f"name {name} is also on row {first}")
         if seed != NO_SEED:
             if self.capacity is not None and seed > self.capacity:
                 self._fail(line, "seed", f"seed {seed} is above max_players {self.capacity}")
@@ -210,6 +219,7 @@ class _Checker:
         rows.clubs.append(club)
         rows.external_ids.append(external)
         rows.seeds.append(seed)
+        rows.lines.append(line)
 
 
 def read_rows(data: bytes, *, capacity: int | None) -> Rows:
@@ -236,43 +246,26 @@ def read_rows(data: bytes, *, capacity: int | None) -> Rows:
     return checker.rows
 
 
-def _store_details(conn: Connection, first_id: int, rows: Rows) -> None:
-    """Write the new players' club and external id (their ids follow ``first_id``)."""
-    details = [
-        (first_id + i, club, external)
-        for i, (club, external) in enumerate(zip(rows.clubs, rows.external_ids, strict=True))
-        if club is not None or external is not None
-    ]
-    if not details:
-        return
-    if conn.dialect.name == "postgresql":
-        ids, clubs, externals = (list(column) for column in zip(*details, strict=True))
-        conn.exec_driver_sql(
-            "UPDATE players SET club = v.club, external_id = v.external_id "
-            "FROM unnest(%s::int[], %s::text[], %s::text[]) AS v(id, club, external_id) "
-            "WHERE players.id = v.id",
-            (ids, clubs, externals),
-        )
-        return
-    conn.exec_driver_sql(
-        "UPDATE players SET club = ?, external_id = ? WHERE id = ?",
-        [(club, external, player_id) for player_id, club, external in details],
-    )
-
-
 def import_csv(*, db: Session, tournament_id: int, data: bytes) -> EnrollmentOutcome:
-    """Enroll every row of the CSV ``data`` as a new player, or refuse and write nothing."""
+    """Enroll every row of the CSV ``data`` as a new player, skipping (and reporting) rows
+    whose player is already enrolled; or refuse and write nothing."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.ENROLLMENT_OPEN, action="import players")
     rows = read_rows(data, capacity=(tournament.config or {}).get("max_players"))
+    keep, skipped = match_enrolled(db, tournament, rows.names, rows.external_ids, rows=rows.lines)
+    kept = keep.tolist()
+
+    def new(column: list[T]) -> list[T]:
+        return [value for value, keeping in zip(column, kept, strict=True) if keeping]
+
     outcome = enroll_columns(
         db=db,
         tournament_id=tournament_id,
-        player_ids=np.zeros(len(rows.names), dtype=np.int64),
-        names=rows.names,
-        ratings=np.array(rows.ratings, dtype=np.float64),
-        seeds=np.array(rows.seeds, dtype=np.int64),
+        player_ids=np.zeros(int(keep.sum()), dtype=np.int64),
+        names=new(rows.names),
+        ratings=np.array(new(rows.ratings), dtype=np.float64),
+        seeds=np.array(new(rows.seeds), dtype=np.int64),
+        clubs=new(rows.clubs),
+        external_ids=new(rows.external_ids),
     )
-    assert outcome.first_player_id is not None
-    _store_details(db.connection(), outcome.first_player_id, rows)
-    return outcome
+    return with_skipped(outcome, skipped)
