@@ -181,8 +181,9 @@ def test_ids_out_of_range_are_422_naming_the_field(
         for method, path, body, field in cases:
             with subtests.test(method=method, path=path):
                 answer = client.request(method, path, json=body)
-                error = assert_error(answer, 422, field, field=field)
-                assert error["detail"].startswith(f"{field}:"), error
+                words = field.replace("_", " ")
+                error = assert_error(answer, 422, words, field=field)
+                assert error["detail"].startswith(f"{words} must be"), error
     # the largest id is valid: it is simply unknown
     assert_error(client.get(f"{API}/tournaments/{MAX_ID}"), 404, field="tournament_id")
     assert_error(
@@ -243,7 +244,7 @@ def test_unknown_fields_in_bodies_are_422(
     before = snapshot(client, tournament_id)
     for path, body, field in cases:
         with subtests.test(path=path, body=body):
-            assert_error(client.post(path, json=body), 422, "Extra inputs", field=field)
+            assert_error(client.post(path, json=body), 422, "not permitted", field=field)
     assert snapshot(client, tournament_id) == before
 
 

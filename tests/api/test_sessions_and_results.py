@@ -178,7 +178,7 @@ BAD_RESULTS = [
     ({"score_a": 1, "score_b": -2}, "score_b", "greater than or equal to 0"),
     ({}, "winner_id", "winner_id"),
     ({"outcome": "bye"}, "outcome", "outcome"),
-    ({"score_a": 1, "score_b": 0, "note": "x"}, "note", "Extra inputs"),
+    ({"score_a": 1, "score_b": 0, "note": "x"}, "note", "not permitted"),
 ]
 
 
