@@ -154,3 +154,11 @@ def test_serve_shows_the_address_and_token_once_it_listens(tmp_path: Path) -> No
     assert len(token) >= 20 and " " not in token, text
     assert sum(token in line for line in lines) == 1, "the token is shown once, in the banner"
     assert banner[0].startswith("╭") and any(line.startswith("╰") for line in banner), text
+
+
+def test_a_first_scenario_shows_the_admin_token_it_created(runner: CliRunner) -> None:
+    first = runner.invoke(app, ["scenario", "--players", "4"])
+    assert first.exit_code == 0, first.output
+    assert "admin token (shown once" in first.output
+    again = runner.invoke(app, ["scenario", "--players", "4"])
+    assert "admin token" not in again.output

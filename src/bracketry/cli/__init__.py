@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
     from bracketry.schemas.ranking import RankingRead
     from bracketry.schemas.scenario import ScenarioCreate
+    from bracketry.settings import Settings
+    from bracketry.store.database import Database
 
 FormatOption = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
 """The --format choices: the format names (in any case)."""
@@ -46,6 +48,19 @@ def console() -> Console:
 def _fail(message: str) -> NoReturn:
     console().print(f"[red]error:[/red] {message}", highlight=False)
     raise typer.Exit(code=2)
+
+
+def _open(settings: Settings) -> Database:
+    """Migrate and open the database; a first run's new admin token is shown (on stderr,
+    so that JSON output stays clean), as it is never shown again."""
+    from rich.console import Console
+
+    from bracketry.api.app import prepare
+
+    database, _stored, fresh = prepare(settings)
+    if fresh:
+        Console(stderr=True).print(f"admin token (shown once, stored hashed): [bold]{fresh}[/bold]")
+    return database
 
 
 def _interactive() -> bool:
@@ -198,14 +213,13 @@ def _run_scenario(scenario_in: ScenarioCreate, seed: int) -> None:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from bracketry.api.app import prepare
     from bracketry.jobs.immediate import ImmediateQueue
     from bracketry.service import jobs, rankings, scenario, simulation, tournaments
     from bracketry.service.errors import ServiceError
     from bracketry.settings import get_settings
 
     settings = get_settings()
-    database, _stored, _fresh = prepare(settings)
+    database = _open(settings)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     try:
         with Progress(*columns, console=console(), transient=False) as progress:
@@ -306,7 +320,6 @@ def import_csv(
     """Enroll players from a CSV file; every bad row is listed and nothing is written."""
     from rich.table import Table
 
-    from bracketry.api.app import prepare
     from bracketry.schemas.imports import MAX_BYTES
     from bracketry.service import imports
     from bracketry.service.errors import ServiceError
@@ -318,7 +331,7 @@ def import_csv(
         _fail(f"FILE: {file} does not exist or is not a file")
     if file.stat().st_size > MAX_BYTES:
         _fail(f"FILE: {file} is over {MAX_BYTES // 2**20} MB")
-    database, _stored, _fresh = prepare(get_settings())
+    database = _open(get_settings())
     try:
         with database.write() as db:
             outcome = imports.import_csv(db=db, tournament_id=tournament_id, data=file.read_bytes())
@@ -350,7 +363,6 @@ def bench(
     seed: Annotated[int, typer.Option(min=0)] = 0,
 ) -> None:
     """Benchmark the engine and the lifecycle; prints one JSON line per run."""
-    from bracketry.api.app import prepare
     from bracketry.benchmark import engine_run, lifecycle_run
     from bracketry.settings import get_settings
 
@@ -359,7 +371,7 @@ def bench(
         print(json.dumps(engine_run(size, seed)), flush=True)
     if engine_only:
         return
-    database, _stored, _fresh = prepare(get_settings())
+    database = _open(get_settings())
     try:
         for size in sizes:
             print(json.dumps(lifecycle_run(database, size, seed)), flush=True)

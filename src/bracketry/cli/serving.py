@@ -132,6 +132,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
 
     def announce() -> None:
         token = getattr(app.state, "fresh_admin_token", None)
+        app.state.fresh_admin_token = None  # shown once, then forgotten
         database = _shown_database(settings.database_url)
         out.print(banner(browser_url(host, port), database, token, bool(settings.admin_token)))
         out.file.flush()
