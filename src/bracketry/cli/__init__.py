@@ -203,7 +203,7 @@ def _confirm_large(players: int, format_name: str) -> None:
             f"--players {players:,}: runs of {CONFIRM_FROM:,} players or more are confirmed "
             f"first and there is no terminal to ask; add --yes to run {what}"
         )
-    if not typer.confirm(f"Run {what}? It writes them all to the database", default=False):
+    if not typer.confirm(f"Run {what}?", default=False):
         console().print("nothing was created")
         raise typer.Exit(code=1)
 
