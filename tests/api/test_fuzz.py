@@ -80,6 +80,9 @@ SCHEMA_CANNOT_SAY = {
     "/api/v1/tournaments/{tournament_id}/venues/{venue_id}": ("PUT",),
     # an archive must hold together: its matches name its players, its venues real zones
     "/api/v1/tournaments/import": ("POST",),
+    # a requested seed is between 1 and the number of participants, and held by one player
+    "/api/v1/tournaments/{tournament_id}/enrollments/{player_id}": ("PATCH",),
+    "/api/v1/tournaments/{tournament_id}/seeds": ("PUT",),
 }
 """Operations whose schema-valid bodies may still break a documented rule (422)."""
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]

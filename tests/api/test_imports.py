@@ -160,7 +160,7 @@ def test_a_seed_an_enrolled_player_holds_is_a_conflict(client: TestClient) -> No
 
 
 def test_more_players_than_capacity_is_a_conflict(client: TestClient, open_cup: int) -> None:
-    text = "name\n" + "".join(f"P{i}\n" for i in range(7))
+    text = "name\n" + "".join(f"New{i}\n" for i in range(7))
     body = refused(client, open_cup, post_csv(client, open_cup, text), 409)
     assert "max_players 8" in body["detail"]
 

@@ -99,11 +99,11 @@ class EnrollmentOutcome(BaseModel):
 
 class ParticipantUpdate(BaseModel):
     """Changes to one participant: only the fields sent change; ``null`` clears ``rating``,
-    ``club`` and ``seed``."""
+    ``club`` and ``seed`` (a name is never null)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
+    name: Name = Field(None, description="Never null: leave it out to keep the name.")  # type: ignore[assignment]
     rating: float | None = Field(None, ge=0, le=10_000, allow_inf_nan=False)
     club: Annotated[str, StringConstraints(max_length=200), RULE] | None = None
     seed: int | None = Field(None, ge=1, le=MAX_ID, description="Requested seed (1 = strongest).")

@@ -436,9 +436,7 @@ def update_participant(
     if player is None:
         raise NotFound(f"player {player_id} does not exist", field="player_id")
     sent = change.model_fields_set
-    if "name" in sent:
-        if change.name is None:
-            raise Invalid("name cannot be empty", field="name")
+    if change.name is not None:
         player.name = change.name
     if "club" in sent:
         player.club = change.club
