@@ -22,6 +22,8 @@ from bracketry.schemas.errors import ErrorRead, ValidationErrorRead
 from bracketry.schemas.formats import FORMAT_NAMES
 from bracketry.service.errors import ServiceError, TooMany, Unauthorized
 
+UNREACHABLE = "the database is unreachable; nothing was changed, try again shortly"
+
 log = logging.getLogger(__name__)
 
 SKIPPED_LOCATION_PARTS = frozenset({"body", "query", "path", "header"}) | ENROLLMENT_TAGS
@@ -72,7 +74,7 @@ def install(app: FastAPI) -> None:
         log.warning("database unreachable: %s", type(error).__name__)
         return JSONResponse(
             {
-                "detail": "the database is unreachable; nothing was changed, try again shortly",
+                "detail": UNREACHABLE,
                 "field": None,
             },
             status_code=503,

@@ -25,7 +25,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bracketry.api import deps
+from bracketry.api import deps, errors
 from bracketry.api.context import AppContext
 from bracketry.schemas.account import Role
 from bracketry.service.access import Principal
@@ -200,8 +200,7 @@ async def _too_slow(send: Send, timeout_s: float) -> None:
 
 
 async def _unreachable(send: Send) -> None:
-    detail = "the database is unreachable; nothing was changed, try again shortly"
-    await _refuse(send, 503, detail, None, retry_after="5")
+    await _refuse(send, 503, errors.UNREACHABLE, None, retry_after="5")
 
 
 class SecurityHeaders:

@@ -25,10 +25,10 @@ from bracketry.schemas.catalog import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from bracketry.api.app import Database  # what prepare() opens
     from bracketry.schemas.ranking import RankingRead
     from bracketry.schemas.scenario import ScenarioCreate
     from bracketry.settings import Settings
-    from bracketry.store.database import Database
 
 FormatOption = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
 """The --format choices: the format names (in any case)."""

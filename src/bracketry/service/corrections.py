@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bracketry.engine.bracket import downstream
 from bracketry.engine.model import OUTCOME_CODES, Outcome
 from bracketry.schemas.session import CorrectionOutcome, ResultCorrection
-from bracketry.service import bracket_state, formats, reports, sessions
+from bracketry.service import bracket_state, formats, report_voids, sessions
 from bracketry.service.access import Principal
 from bracketry.service.errors import Conflict
 from bracketry.service.lifecycle import Status, require_status
@@ -112,7 +112,7 @@ def undo(
     removed sessions entirely (heat entries and slots included); void the players' reports
     of the reset and removed sessions (audited as done by ``who``)."""
     why = f"a correction of session {session_id} reset or removed its session"
-    reports.void_of_matches(db, reset_ids + removed_ids, who=who, why=why)
+    report_voids.void_of_matches(db, reset_ids + removed_ids, who=who, why=why)
     db.execute(delete(Result).where(Result.match_id == session_id))
     db.execute(delete(Advancement).where(Advancement.from_match_id == session_id))
     for ids in _chunks(reset_ids + removed_ids):
