@@ -57,6 +57,7 @@ def test_single_enrollment_by_name(client: TestClient) -> None:
             "requested_seed": None,
             "seed": 1,
             "position": 0,
+            "club": None,
         }
     ]
     assert get_tournament(client, tournament_id)["enrolled_count"] == 1
