@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.monitor
 	$(BIN)/python -m bench.schedule
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.streams
 
 clean:
 	rm -rf $(VENV) bracketry.db bracketry.db-wal bracketry.db-shm test-artifacts
