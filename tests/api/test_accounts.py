@@ -290,4 +290,9 @@ def test_signing_out_ends_the_sign_in(client: TestClient) -> None:
         422,
         "more",
     )
-    assert_error(client.post(sign_out, json={}, headers=ANONYMOUS), 422, "refresh_token")
+    assert_error(
+        client.post(sign_out, json={}, headers=ANONYMOUS),
+        422,
+        "refresh token",
+        field="refresh_token",
+    )
