@@ -69,6 +69,14 @@ const Bracketry = (() => {
     return data;
   }
 
+  // An API message in plain words: status names (e.g. ENROLLMENT_OPEN) become the page's words.
+  function plain(message, words = {}) {
+    let text = String(message);
+    for (const [name, said] of Object.entries(words)) text = text.split(name).join(`“${said.toLowerCase()}”`);
+    text = text.replace(/^Value error, /, "").replace(/^Input should be/, "It should be");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   function escape(text) {
     return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
   }
@@ -160,5 +168,5 @@ const Bracketry = (() => {
     });
   });
 
-  return { api, escape, token, mayCreate };
+  return { api, escape, plain, token, mayCreate };
 })();

@@ -17,23 +17,15 @@
   const dialog = byId("result-dialog");
   const form = byId("match-form");
   let snap = null;
-  let enrolledFor = -1;
   let current = null; // the session in the result form
   let pending = null; // the correction waiting for confirmation
 
-  // Status names in the API's messages become words.
-  function plain(message) {
-    let text = String(message);
-    for (const [name, said] of Object.entries(words)) text = text.split(name).join(`“${said.toLowerCase()}”`);
-    text = text.replace(/^Value error, /, "").replace(/^Input should be/, "It should be");
-    return text.charAt(0).toUpperCase() + text.slice(1);
-  }
+  const plain = (message) => Bracketry.plain(message, words);
 
   // ---- who may manage --------------------------------------------------------------------
   async function checkAccess() {
     root.dataset.manage = "off";
     steps.hidden = true;
-    byId("player-forms").hidden = true;
     if (!Bracketry.token()) {
       access.textContent = "Sign in above as this tournament's organizer or an admin to manage it.";
       access.hidden = false;
@@ -43,7 +35,6 @@
         root.dataset.manage = "on";
         access.hidden = true;
         steps.hidden = false;
-        byId("player-forms").hidden = false;
       } catch (failure) {
         access.textContent =
           failure.status === 401 || failure.status === 403
@@ -53,6 +44,7 @@
       }
     }
     if (snap) showSteps(snap);
+    root.dispatchEvent(new CustomEvent("bracketry:manage", { detail: { on: root.dataset.manage === "on" } }));
     root.dispatchEvent(new CustomEvent("bracketry:redraw"));
   }
   document.addEventListener("bracketry:account", checkAccess);
@@ -69,8 +61,6 @@
     for (const button of steps.querySelectorAll("[data-action-step]")) {
       button.hidden = !s.actions.includes(button.dataset.actionStep);
     }
-    byId("enroll-note").textContent =
-      s.status === "ENROLLMENT_OPEN" ? "Enrollment is open." : "Players can be added while enrollment is open.";
     for (const item of root.querySelectorAll("[data-needs=rankings]")) item.hidden = !s.rankings_count;
     for (const item of root.querySelectorAll("[data-needs-not=rankings]")) item.hidden = Boolean(s.rankings_count);
   }
@@ -113,70 +103,6 @@
   byId("cancel-yes").addEventListener("click", () => {
     byId("cancel-confirm").hidden = true;
     step(() => Bracketry.api("POST", `${base}/status`, { status: "CANCELLED", reason: "cancelled by the organizer" }));
-  });
-
-  // ---- players ---------------------------------------------------------------------------
-  async function loadEnrolled() {
-    const page = await Bracketry.api("GET", `${base}/enrollments?limit=500`);
-    const body = root.querySelector('[data-testid="enrolled"] tbody');
-    body.innerHTML = page.items.length
-      ? page.items
-          .map(
-            (e) =>
-              `<tr><td class="num">${e.seed ?? "–"}</td><td>${Bracketry.escape(e.name)}</td>` +
-              `<td class="num">${e.rating === null ? "–" : Bracketry.escape(e.rating)}</td></tr>`,
-          )
-          .join("")
-      : '<tr><td colspan="3">No players yet.</td></tr>';
-    const more = byId("enrolled-more");
-    more.hidden = page.total <= page.items.length;
-    more.textContent = `The first ${page.items.length} of ${page.total} players are listed.`;
-  }
-
-  async function enroll(body, done) {
-    const error = byId("enroll-error");
-    const ok = byId("enroll-ok");
-    error.textContent = ok.textContent = "";
-    try {
-      const outcome = await Bracketry.api("POST", `${base}/enrollments`, body);
-      ok.textContent = outcome.enrolled === 1 ? "Player added." : `${outcome.enrolled} players added.`;
-      done();
-    } catch (failure) {
-      const line = /^players\[(\d+)\]/.exec(failure.field || "");
-      const problem = failure.problems.length ? failure.problems[0].message : failure.message;
-      error.textContent = (line ? `Line ${Number(line[1]) + 1}: ` : "") + plain(problem);
-    }
-  }
-
-  byId("add-player").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const f = event.target;
-    const body = { name: f.elements.name.value.trim() };
-    if (f.elements.rating.value !== "") body.rating = Number(f.elements.rating.value);
-    enroll(body, () => {
-      f.reset();
-      f.elements.name.focus();
-    });
-  });
-
-  byId("paste-players").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const f = event.target;
-    const players = f.elements.lines.value
-      .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .map((line) => {
-        const cut = line.lastIndexOf(",");
-        const rating = cut > 0 ? line.slice(cut + 1).trim() : "";
-        if (rating !== "" && !Number.isNaN(Number(rating))) return { name: line.slice(0, cut).trim(), rating: Number(rating) };
-        return { name: line };
-      });
-    if (!players.length) {
-      byId("enroll-error").textContent = "Paste at least one name.";
-      return;
-    }
-    enroll({ players }, () => f.reset());
   });
 
   // ---- results ---------------------------------------------------------------------------
@@ -325,10 +251,6 @@
   root.addEventListener("bracketry:snapshot", (event) => {
     snap = event.detail;
     showSteps(snap);
-    if (snap.enrolled_count !== enrolledFor) {
-      enrolledFor = snap.enrolled_count;
-      loadEnrolled();
-    }
   });
   checkAccess();
 })();
