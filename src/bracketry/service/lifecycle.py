@@ -26,6 +26,10 @@ class Via(StrEnum):
 
 
 FINAL = frozenset({Status.COMPLETED, Status.CANCELLED})
+RENAMABLE = frozenset(s for s in Status if s not in FINAL)
+"""A tournament may be renamed until it is completed or cancelled."""
+DELETABLE = frozenset({Status.DRAFT})
+"""Only a draft may be deleted: nobody has enrolled or played in it yet."""
 
 TRANSITIONS: dict[tuple[Status, Status], Via] = {
     (Status.DRAFT, Status.ENROLLMENT_OPEN): Via.STATUS,

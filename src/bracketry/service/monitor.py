@@ -33,7 +33,7 @@ from bracketry.schemas.monitor import MonitorSnapshot, SideRounds
 from bracketry.service import jobs, tournaments
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
-from bracketry.service.lifecycle import FINAL, Status
+from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
 from bracketry.store.models import Job, Match, MatchSlot, Ranking, Report, Result, Tournament
 
 Fingerprint = tuple[Any, ...]
@@ -67,6 +67,10 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     status = Status(tournament.status)
     actions: list[str] = []
     busy = job is not None and job.status in jobs.ACTIVE
+    if status in RENAMABLE:
+        actions.append("rename")
+    if status in DELETABLE:
+        actions.append("delete")
     if status == Status.ENROLLMENT_CLOSED and not busy:
         actions.append("generate")
     if status == Status.IN_PROGRESS and not busy:
