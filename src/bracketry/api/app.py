@@ -42,6 +42,7 @@ from bracketry.store.database import Database
 from bracketry.store.migrate import upgrade
 from bracketry.web import pages
 from bracketry.web.pages import STATIC
+from bracketry.web.shared import page_error
 
 log = logging.getLogger("bracketry")
 API_PREFIX = "/api/v1"
@@ -106,7 +107,7 @@ def create_app(settings: Settings | None = None, *, token_shown_by_caller: bool 
         redoc_url=None,
     )
     docs.install(app)
-    errors.install(app)
+    errors.install(app, page_error)
     hardening.install(app, settings)
     metrics.install(app)
     app.include_router(health.router)

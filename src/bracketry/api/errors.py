@@ -3,17 +3,22 @@
 An invalid request's 422 says what is wrong in one plain sentence per problem, naming the
 field in people's words ("rating of player 2 must be a number"); pydantic's own wording,
 prefixes and internal names never reach the client. ``field`` keeps the input's path.
+
+A browser asking for a page address that does not exist (or with a method it does not take)
+gets the page answer given to :func:`install` instead; ``/api/`` paths and clients that do not
+ask for HTML always get the JSON shape.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
@@ -25,6 +30,12 @@ from bracketry.service.errors import ServiceError, TooMany, Unauthorized
 UNREACHABLE = "the database is unreachable; nothing was changed, try again shortly"
 
 log = logging.getLogger(__name__)
+
+API_PATHS = "/api/"
+PAGE_STATUSES = frozenset({404, 405})
+"""Router refusals a browser on a page address sees as a page."""
+PageAnswer = Callable[[Request, int], Response]
+"""The page shown for one of :data:`PAGE_STATUSES` (the request and the status)."""
 
 SKIPPED_LOCATION_PARTS = frozenset({"body", "query", "path", "header"}) | ENROLLMENT_TAGS
 
@@ -54,8 +65,15 @@ def _field(location: tuple[object, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def install(app: FastAPI) -> None:
-    """Register the project's exception handlers on ``app``."""
+def wants_page(request: Request) -> bool:
+    """Whether the request is a browser's, for a page address (not under ``/api/``)."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith(API_PATHS)
+
+
+def install(app: FastAPI, page: PageAnswer | None = None) -> None:
+    """Register the project's exception handlers on ``app``; ``page`` answers a browser's
+    unknown page address (404) or unsupported method on one (405)."""
 
     @app.exception_handler(ServiceError)
     async def service_error(_request: Request, error: ServiceError) -> JSONResponse:
@@ -86,7 +104,11 @@ def install(app: FastAPI) -> None:
         return _invalid([_problem(e) for e in error.errors()])
 
     @app.exception_handler(HTTPException)
-    async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if page and error.status_code in PAGE_STATUSES and wants_page(request):
+            answer = page(request, error.status_code)
+            answer.headers.update(error.headers or {})
+            return answer
         if error.status_code == 400 and error.__cause__ is not None:
             # FastAPI could not read the body at all (not UTF-8, say): as invalid as bad JSON.
             unreadable = "the request body could not be read: send UTF-8 JSON"

@@ -44,4 +44,16 @@ def not_found(request: Request, what: str = "This page does not exist.") -> HTML
     return templates.TemplateResponse(request, "not_found.html", {"what": what}, status_code=404)
 
 
+NOT_ALLOWED = "This address is a page to open, not a form to send."
+
+
+def page_error(request: Request, status: int) -> HTMLResponse:
+    """The HTML answer to a page address that does not exist (404) or to a request it does
+    not take (405), in plain words."""
+    if status != 405:
+        return not_found(request)
+    words = {"heading": "Not possible here", "what": NOT_ALLOWED}
+    return templates.TemplateResponse(request, "not_found.html", words, status_code=405)
+
+
 NO_TOURNAMENT = "There is no tournament at this address."
