@@ -4,6 +4,7 @@ match running late."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,7 +88,7 @@ def page(
     ).all()
     views = sessions.with_heat_entries(db, [sessions.to_read(row) for row in rows])
     items = [
-        ScheduledSession(session=view, slot=_slot(row))
+        ScheduledSession(session=view, slot=slot_read(row))
         for view, row in zip(views, rows, strict=True)
     ]
     following = next_offset(offset, len(items), total)
@@ -99,7 +100,9 @@ def page(
     )
 
 
-def _slot(row: Any) -> SlotRead:
+def slot_read(row: Any) -> SlotRead:
+    """The slot of a row with the venue_id, field, starts_at, ends_at, venue_name and
+    time_zone columns, its times in the venue's zone."""
     zone = ZoneInfo(row.time_zone)
     return SlotRead(
         venue_id=row.venue_id,
@@ -139,14 +142,19 @@ def feed(
             "ask for one venue or field",
             field="venue_id",
         )
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//bracketry//timetable//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", calendar_text(tournament.name))
+    return calendar(tournament.name, [(tournament.name, item) for item in found.items])
+
+
+def calendar(title: str, events: Iterable[tuple[str, ScheduledSession]]) -> bytes:
+    """An iCalendar document named ``title``: one event per (tournament name, session)."""
+    document = icalendar.Calendar()
+    document.add("prodid", "-//bracketry//timetable//EN")
+    document.add("version", "2.0")
+    document.add("x-wr-calname", calendar_text(title))
     stamp = utcnow()
-    for item in found.items:
-        calendar.add_component(_event(item, tournament.name, stamp))
-    return calendar.to_ical()
+    for tournament, item in events:
+        document.add_component(_event(item, tournament, stamp))
+    return document.to_ical()
 
 
 def calendar_text(value: str) -> icalendar.vText:

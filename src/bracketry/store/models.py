@@ -128,6 +128,8 @@ class Match(Base):
     __tablename__ = "matches"
     __table_args__ = (
         UniqueConstraint("tournament_id", "stage", "side", "round", "number", name="uq_match_slot"),
+        Index("ix_matches_entrant_a", "entrant_a"),
+        Index("ix_matches_entrant_b", "entrant_b"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
@@ -152,7 +154,10 @@ class Advancement(Base):
     """A player placed into a match slot by an earlier match's result (or nobody)."""
 
     __tablename__ = "advancements"
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    __table_args__ = (
+        Index("ix_advancements_player", "player_id"),
+        {"sqlite_with_rowid": False},
+    )
 
     match_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     slot: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
@@ -168,6 +173,7 @@ class HeatEntry(Base):
     __tablename__ = "heat_entries"
     __table_args__ = (
         Index("ix_heat_entries_tournament", "tournament_id"),
+        Index("ix_heat_entries_player", "player_id"),
         {"sqlite_with_rowid": False},
     )
 
