@@ -61,6 +61,16 @@ class GenerationStatus(BaseModel):
     )
     tournament_id: int
     status: JobStatus
+    phase: str | None = Field(
+        None,
+        description='What an unfinished job is doing now, in words (e.g. "Writing matches"); '
+        "None once it is finished.",
+    )
+    progress_pct: float | None = Field(
+        None,
+        description="A rough share of the job's work done, in percent, as its phases pass "
+        "(100 once done; None if it failed).",
+    )
     simulation_mode: SimulationMode
     sessions_count: int | None
     timings: Timings

@@ -34,7 +34,10 @@ class MonitorSnapshot(BaseModel):
         description="The stages (of those with sessions) where a draw is a possible result."
     )
     matches: MatchCounts
-    results_pct: float
+    played: MatchCounts = Field(
+        description="The matches played or to play, by status: byes and walkovers left out."
+    )
+    results_pct: float = Field(description="The share of ``played`` that is decided, in %.")
     rankings_count: int
     job: GenerationStatus | None
     actions: list[str]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,29 +43,45 @@ def check_can_generate(*, db: Session, tournament: Tournament) -> None:
     check_manual_seeds(db=db, tournament=tournament)
 
 
-def generate_sessions(*, db: Session, tournament: Tournament, clock: Stopwatch) -> Generated:
+def _quiet(_phase: str) -> None:
+    """A generation nobody follows."""
+
+
+def generate_sessions(
+    *,
+    db: Session,
+    tournament: Tournament,
+    clock: Stopwatch,
+    reached: Callable[[str], None] = _quiet,
+) -> Generated:
     """Build and store the bracket of a locked tournament; moves it to IN_PROGRESS.
 
-    ``clock`` receives the separate ``engine`` and ``db_write`` windows.
+    ``clock`` receives the separate ``engine`` and ``db_write`` windows; ``reached`` is told
+    each phase as it starts (``placing``, ``writing``, ``planning``, ``saving``: see
+    :mod:`bracketry.service.job_progress`), the last one when only the commit is left.
     """
     check_can_generate(db=db, tournament=tournament)
     if entries.settle_check_in(db, tournament):
         check_players(format_of(tournament), tournament.enrolled_count)
     fmt = format_of(tournament)
     player_ids, ratings, seeds = seeded_entries(db=db, tournament=tournament)
+    reached("placing")
     with clock.window("engine"):
         by_seed = np.empty_like(player_ids)
         by_seed[seeds - 1] = player_ids
         ratings_by_seed = np.empty_like(ratings)
         ratings_by_seed[seeds - 1] = ratings
         bracket = fmt.start(int(player_ids.size), ratings_by_seed)
+    reached("writing")
     with clock.window("db_write"):
         ids = write_matches(
             db.connection(), tournament_id=tournament.id, bracket=bracket, player_ids=by_seed
         )
         count = int(ids.size)
         state = BracketState(Progress.fresh(bracket, ratings_by_seed), ids, by_seed)
+        reached("planning")
         scheduling.plan_new(db, tournament=tournament, state=state, first=0)
         tournament.sessions_generated_at = utcnow()
         transition(db, tournament, Status.IN_PROGRESS, via=Via.GENERATE, reason=f"{count} sessions")
+    reached("saving")
     return Generated(sessions_count=count)

@@ -35,7 +35,14 @@ from bracketry.schemas.job import (
     JobStatus,
     Timings,
 )
-from bracketry.service import generation, rankings, ratings, simulation, tournaments
+from bracketry.service import (
+    generation,
+    job_progress,
+    rankings,
+    ratings,
+    simulation,
+    tournaments,
+)
 from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
@@ -244,8 +251,9 @@ def _heartbeat(database: Database, job_id: str, interval_s: float | None) -> Ite
 
 
 PhaseHook = Callable[[str], None]
-"""Called as a generation reaches a phase: ``write`` (the bracket is computed, its rows are
-about to be written) and ``commit`` (the rows are written, not yet committed)."""
+"""Called as a job reaches each phase of :mod:`bracketry.service.job_progress` and, in a job
+that beats, as a generation reaches ``write`` (the bracket is computed, its rows are about
+to be written) and ``commit`` (the rows are written, not yet committed)."""
 
 
 class _PhaseClock(Stopwatch):
@@ -307,10 +315,16 @@ def run(
     clock = Stopwatch() if heartbeat_s is None else _PhaseClock(database, job_id, on_phase)
     error: str | None = None
     sessions_count: int | None = None
+
+    def reached(phase: str) -> None:
+        job_progress.note(job_id, phase)
+        if on_phase is not None:
+            on_phase(phase)
+
     try:
         with _heartbeat(database, job_id, heartbeat_s), PeakRss() as memory, clock.window("total"):
             try:
-                sessions_count = _pipeline(database, job, clock)
+                sessions_count = _pipeline(database, job, clock, reached)
             except ServiceError as refusal:
                 error = refusal.message
             except TRANSIENT_ERRORS as lost:
@@ -330,6 +344,7 @@ def run(
             peak_mb=memory.peak_mb,
         )
     finally:
+        job_progress.forget(job_id)
         job_context.reset(token)
     if job.kind == GENERATE_JOB:
         run_queued(database=database, tournament_id=job.tournament_id)
@@ -415,32 +430,37 @@ def _ms(clock: Stopwatch, name: str) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _pipeline(database: Database, job: Job, clock: Stopwatch) -> int:
+def _pipeline(database: Database, job: Job, clock: Stopwatch, reached: PhaseHook) -> int:
     """Generate unless sessions exist already (then this run is a no-op), then play out in
     auto mode; or, for a rating job, rate the completed tournament. The row lock on the
-    tournament makes concurrent runs queue up here."""
+    tournament makes concurrent runs queue up here. ``reached`` is told each phase."""
     if job.kind == RATE_JOB:
+        reached("rating")
         with clock.window("engine"), database.write() as db:
             tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
             ratings.update_after_completion(db=db, tournament=tournament)
             return _stored_sessions(db, tournament)
+    reached("reading")
     with database.write() as db:
         tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
         if tournament.sessions_generated_at is not None:
             count = _stored_sessions(db, tournament)
         else:
             count = generation.generate_sessions(
-                db=db, tournament=tournament, clock=clock
+                db=db, tournament=tournament, clock=clock, reached=reached
             ).sessions_count
     if job.simulation_mode != "auto":
         return count
+    reached("playing")
     with clock.window("simulation"), database.write() as db:
         tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
         if tournament.status == Status.IN_PROGRESS:
             simulation.simulate(
                 db=db, tournament_id=job.tournament_id, seed=job.simulation_seed or 0
             )
+            reached("ranking")
             rankings.calculate(db=db, tournament_id=job.tournament_id)
+            reached("completing")
             tournaments.complete(db=db, tournament_id=job.tournament_id)
     return count
 
@@ -511,7 +531,8 @@ def give_up(*, database: Database, job_id: str, reason: str) -> None:
 
 def status(*, db: Session, tournament_id: int, task_id: str) -> GenerationStatus:
     """A job's status; ``sync-done`` names the tournament's latest synchronous job."""
-    if db.get(Tournament, tournament_id) is None:
+    tournament = db.get(Tournament, tournament_id)
+    if tournament is None:
         raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
     if task_id == SYNC_TASK_ID:
         job = db.execute(
@@ -526,11 +547,14 @@ def status(*, db: Session, tournament_id: int, task_id: str) -> GenerationStatus
         raise NotFound(
             f"task {task_id} does not exist for tournament {tournament_id}", field="task_id"
         )
+    where = _where(job, generated=tournament.sessions_generated_at is not None)
     return GenerationStatus(
         task_id=job.id,
         kind=job.kind,
         tournament_id=job.tournament_id,
         status=JobStatus(job.status),
+        phase=where.phase if where else None,
+        progress_pct=where.progress_pct if where else (100.0 if job.status == "done" else None),
         simulation_mode=job.simulation_mode,  # type: ignore[arg-type]
         sessions_count=job.sessions_count,
         timings=Timings(
@@ -547,6 +571,28 @@ def status(*, db: Session, tournament_id: int, task_id: str) -> GenerationStatus
         finished_at=job.finished_at,
         error=job.error,
     )
+
+
+def _where(job: Job, *, generated: bool) -> job_progress.Where | None:
+    """Where an unfinished job is (None once it is finished): the phase this process noted
+    for it, else (another process runs it) the phase its row's marks tell."""
+    phases = job_progress.steps(job.kind, job.simulation_mode)
+    if job.status == JobStatus.QUEUED:
+        return job_progress.where("waiting", phases)
+    if job.status == JobStatus.RETRYING:
+        return job_progress.where("retrying", phases)
+    if job.status != JobStatus.RUNNING:
+        return None
+    phase = job_progress.noted(job.id)
+    if phase is None and job.kind == RATE_JOB:
+        phase = "rating"
+    if phase is None:
+        phase = job_progress.from_marks(
+            engine_marked=job.engine_ms is not None,
+            write_marked=job.db_write_ms is not None,
+            generated=generated,
+        )
+    return job_progress.where(phase, phases)
 
 
 def unfinished(*, db: Session) -> list[tuple[str, int]]:

@@ -16,7 +16,8 @@ changes whenever the snapshot may. What each write touches:
 - results (one, batches, simulated, heats, double forfeits, walkovers, and the rounds a
   result appends): the tournament's results, counted with their latest ``recorded_at`` (a
   correction deletes and records again, at a later time);
-- generation and rating jobs: the latest job's state and figures (not its heartbeat);
+- generation and rating jobs: the latest job's state, phase marks and figures (not its
+  heartbeat), and the phase this process noted for it (see :mod:`~bracketry.service.job_progress`);
 - reports: how many are open and the latest change; the timetable: its slot count, first
   start and last end (the same figures the snapshot shows).
 """
@@ -30,10 +31,12 @@ from sqlalchemy.orm import Session
 
 from bracketry.schemas.job import SYNC_TASK_ID
 from bracketry.schemas.monitor import MonitorSnapshot, SideRounds
-from bracketry.service import jobs, tournaments
+from bracketry.schemas.tournament import MatchCounts
+from bracketry.service import job_progress, jobs, tournaments
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
+from bracketry.service.sessions import match_counts
 from bracketry.store.models import Job, Match, MatchSlot, Ranking, Report, Result, Tournament
 
 Fingerprint = tuple[Any, ...]
@@ -44,7 +47,7 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
     view = tournaments.read(db=db, tournament=tournament)
     counts = view.matches
-    decided = counts.completed
+    played = played_counts(db=db, tournament_id=tournament_id, generated=view.sessions_generated)
     rankings = db.execute(
         select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
     ).scalar_one()
@@ -100,7 +103,8 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         sides=sides,
         draw_stages=draw_stages,
         matches=counts,
-        results_pct=round(100.0 * decided / counts.total, 1) if counts.total else 0.0,
+        played=played,
+        results_pct=results_pct(played),
         rankings_count=rankings,
         job=job,
         actions=actions,
@@ -109,6 +113,26 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         timetable_key=f"{slots}/{first_start}/{last_end}" if slots else "",
         final=status in FINAL and not busy,
     )
+
+
+def played_counts(*, db: Session, tournament_id: int, generated: bool) -> MatchCounts:
+    """A tournament's matches played or to play, by status (byes and walkovers left out);
+    none before its matches are ``generated``."""
+    if not generated:
+        return MatchCounts()
+    return match_counts(db=db, tournament_id=tournament_id, played_only=True)
+
+
+def results_pct(played: MatchCounts) -> float:
+    """The share of matches played or to play that are decided, in percent."""
+    return round(100.0 * played.completed / played.total, 1) if played.total else 0.0
+
+
+def progress_pct(*, db: Session, tournament_id: int, generated: bool) -> float | None:
+    """:func:`results_pct` of a tournament, None before its matches are ``generated``."""
+    if not generated:
+        return None
+    return results_pct(played_counts(db=db, tournament_id=tournament_id, generated=True))
 
 
 def fingerprint(*, db: Session, tournament_id: int) -> Fingerprint | None:
@@ -158,7 +182,7 @@ def fingerprint(*, db: Session, tournament_id: int) -> Fingerprint | None:
             slots.c.n,
             slots.c.first,
             slots.c.last,
-            Job.id,
+            Job.id.label("job_id"),
             Job.status,
             Job.attempts,
             Job.started_at,
@@ -166,6 +190,8 @@ def fingerprint(*, db: Session, tournament_id: int) -> Fingerprint | None:
             Job.sessions_count,
             Job.total_ms,
             Job.error,
+            Job.engine_ms,
+            Job.db_write_ms,
         )
         .select_from(Tournament)
         .join(results, true())
@@ -174,4 +200,6 @@ def fingerprint(*, db: Session, tournament_id: int) -> Fingerprint | None:
         .outerjoin(Job, Job.id == latest_job)
         .where(Tournament.id == tournament_id)
     ).one_or_none()
-    return None if row is None else tuple(row)
+    if row is None:
+        return None
+    return (*row, None if row.job_id is None else job_progress.noted(row.job_id))

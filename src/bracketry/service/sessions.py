@@ -267,12 +267,22 @@ def with_reports(db: Session, items: list[SessionRead]) -> list[SessionRead]:
     ]
 
 
-def match_counts(*, db: Session, tournament_id: int) -> MatchCounts:
-    """How many of the tournament's matches are in each status."""
-    rows = db.execute(
-        joined(select(status_expr, func.count()))
-        .where(Match.tournament_id == tournament_id)
-        .group_by(status_expr)
-    ).all()
+WALKOVER_SOURCE = "walkover"
+"""The source of a result decided without play after a double forfeit upstream."""
+
+played_expr: ColumnElement[Any] = Result.match_id.is_(None) | and_(
+    Result.outcome != Outcome.BYE.value, Result.source != WALKOVER_SOURCE
+)
+"""A match that is played or still to play: not one decided without play (a bye, or a
+walkover a double forfeit left behind)."""
+
+
+def match_counts(*, db: Session, tournament_id: int, played_only: bool = False) -> MatchCounts:
+    """How many of the tournament's matches are in each status; with ``played_only``, of
+    those that are played or to play (see :data:`played_expr`), the ones progress counts."""
+    query = joined(select(status_expr, func.count())).where(Match.tournament_id == tournament_id)
+    if played_only:
+        query = query.where(played_expr)
+    rows = db.execute(query.group_by(status_expr)).all()
     counts = {status: count for status, count in rows}
     return MatchCounts(total=sum(counts.values()), **counts)

@@ -19,6 +19,7 @@ from bracketry.web.shared import (
     format_label,
     not_found,
     page_id,
+    status_words,
     templates,
 )
 
@@ -32,17 +33,23 @@ PAGE_SIZE = 25
 def index(request: Request, db: ReadDb, offset: int = Query(0, ge=0, le=10**9)) -> HTMLResponse:
     """Tournaments, newest first, and the scenario launcher."""
     page = tournament_service.list_page(db=db, limit=PAGE_SIZE, offset=offset, status=None)
+    progress = {
+        t.id: monitor.progress_pct(db=db, tournament_id=t.id, generated=t.sessions_generated)
+        for t in page.items
+    }
     return templates.TemplateResponse(
         request,
         "index.html",
         {
             "page": page,
+            "progress": progress,
             "offset": offset,
             "page_size": PAGE_SIZE,
             "confirm_from": CONFIRM_FROM,
             "max_players": MAX_SCENARIO_PLAYERS,
             "formats": [(name, format_label(name)) for name in FORMAT_NAMES],
             "format_label": format_label,
+            "status_words": status_words,
         },
     )
 

@@ -9,6 +9,16 @@
   document.addEventListener("bracketry:account", showNew);
   showNew();
 
+  // Creation times in the viewer's own time zone, e.g. "7 Dec 2026, 10:26".
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const two = (n) => String(n).padStart(2, "0");
+  for (const time of document.querySelectorAll("time[data-testid=created]")) {
+    const at = new Date(time.getAttribute("datetime"));
+    if (Number.isNaN(at.getTime())) continue;
+    time.textContent = `${at.getDate()} ${MONTHS[at.getMonth()]} ${at.getFullYear()}, ${two(at.getHours())}:${two(at.getMinutes())}`;
+    time.title = at.toString();
+  }
+
   const form = document.getElementById("launch-form");
   const error = document.getElementById("launch-error");
   const confirmFrom = Number(form.dataset.confirmFrom);
