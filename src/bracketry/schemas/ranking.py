@@ -23,12 +23,28 @@ class RankingRead(BaseModel):
     )
 
 
+class RankingColumn(BaseModel):
+    """A figure of the format's rankings worth a column, and its heading for people."""
+
+    key: str = Field(
+        description="A field of the rows (``round_reached``, ``points``, ``wins``, ``draws``, "
+        "``losses``), ``record`` (wins and losses), ``scores`` (for:against) or "
+        "``tiebreaks.<name>``."
+    )
+    heading: str
+
+
 class RankingPage(BaseModel):
     """One page of rankings, best first."""
 
     items: list[RankingRead]
     total: int
     next_offset: int | None
+    columns: list[RankingColumn] = Field(
+        default_factory=list,
+        description="The figures that mean something in this format, each once, in order "
+        "(after the rank and the player's name).",
+    )
 
 
 class RankingOutcome(BaseModel):

@@ -11,7 +11,7 @@ from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from bracketry.engine.formats.base import Table
-from bracketry.schemas.ranking import RankingOutcome, RankingPage, RankingRead
+from bracketry.schemas.ranking import RankingColumn, RankingOutcome, RankingPage, RankingRead
 from bracketry.service import bracket_state
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
@@ -83,9 +83,67 @@ def _metrics_json(table: Table) -> list[str | None]:
     ]
 
 
+TIEBREAK_HEADINGS = {
+    "head_to_head": "Head-to-head",
+    "score_difference": "Score difference",
+    "scores_for": "Scores made",
+    "wins": "Wins",
+    "buchholz": "Buchholz",
+    "buchholz_cut1": "Buchholz cut 1",
+    "median_buchholz": "Median Buchholz",
+    "sonneborn_berger": "Sonneborn-Berger",
+    "progressive": "Progressive score",
+    "seed": "Seed",
+    "group": "Group",
+    "group_place": "Place in group",
+    "best_value": "Best result",
+    "heat_place": "Place in last heat",
+}
+"""Each figure of a format's ranking chain, as a column heading."""
+
+POINTS_FORMATS = ("round_robin", "swiss", "groups")
+
+
+def columns(format_name: str, tiebreaks: list[str]) -> list[RankingColumn]:
+    """The figures worth showing of a format's rankings, each once, after rank and name.
+
+    Elimination formats rank by the round reached; points formats by points, then their
+    tiebreak chain (its ``wins`` is the Wins column itself, except in groups, where it
+    counts the group's wins only, while Wins counts every stage); heats by the round
+    reached, heats won and each player's latest result (no losses or scores: a race has
+    none)."""
+
+    def column(key: str, heading: str) -> RankingColumn:
+        return RankingColumn(key=key, heading=heading)
+
+    chain = [column(f"tiebreaks.{n}", TIEBREAK_HEADINGS.get(n, n)) for n in tiebreaks]
+    if format_name == "heats":
+        return [column("round_reached", "Round reached"), column("wins", "Heats won"), *chain]
+    if format_name not in POINTS_FORMATS:
+        return [
+            column("round_reached", "Round reached"),
+            column("record", "Won\u2013lost"),
+            column("scores", "Scores for:against"),
+            *chain,
+        ]
+    if format_name == "groups":
+        chain = [column(c.key, "Group wins") if c.key == "tiebreaks.wins" else c for c in chain]
+    else:
+        chain = [c for c in chain if c.key != "tiebreaks.wins"]
+    return [
+        column("points", "Points"),
+        column("wins", "Wins"),
+        column("draws", "Draws"),
+        column("losses", "Losses"),
+        column("scores", "Scores for:against"),
+        *chain,
+    ]
+
+
 def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> RankingPage:
-    """Rankings best first (ties by player id)."""
-    if db.get(Tournament, tournament_id) is None:
+    """Rankings best first (ties by player id), and the columns worth showing of them."""
+    tournament = db.get(Tournament, tournament_id)
+    if tournament is None:
         raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
     total = db.execute(
         select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
@@ -93,7 +151,20 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> Ra
     rows = db.execute(_best_first(tournament_id).limit(limit).offset(offset)).all()
     items = [_read(r, name) for r, name in rows]
     following = next_offset(offset, len(items), total)
-    return RankingPage(items=items, total=total, next_offset=following)
+    first = items[0] if items else _first(db, tournament_id)
+    chain = list(first.tiebreaks) if first else []
+    return RankingPage(
+        items=items,
+        total=total,
+        next_offset=following,
+        columns=columns(tournament.format, chain),
+    )
+
+
+def _first(db: Session, tournament_id: int) -> RankingRead | None:
+    """The best ranking row (its tiebreaks name the chain), if any."""
+    row = db.execute(_best_first(tournament_id).limit(1)).first()
+    return None if row is None else _read(row[0], row[1])
 
 
 def pages(*, db: Session, tournament_id: int, size: int) -> Iterator[list[RankingRead]]:
