@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ORIGIN = re.compile(
+    r"https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?"
+)
+"""An origin a page may be framed by: scheme, host (a leading ``*.`` for its subdomains) and
+port, nothing more."""
 
 
 class Settings(BaseSettings):
@@ -52,6 +60,12 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed cross-site (none by default)."
     )
+    frame_ancestors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Sites that may show the public tournament pages (/t/{id}) in a frame: "
+        "origins separated by spaces, like `https://club.example https://*.league.example`; "
+        "unset: no site may frame any page. Every other page and the API are never framed.",
+    )
     max_concurrent_writes: int = Field(
         4,
         ge=1,
@@ -95,6 +109,27 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `bracketry serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `bracketry serve` listens on.")
+
+    @field_validator("frame_ancestors", mode="before")
+    @classmethod
+    def _frame_origins(cls, value: Any) -> list[str]:
+        return frame_origins(value)
+
+
+def frame_origins(value: Any) -> list[str]:
+    """``value`` (a space-separated text or a list) as origins in lower case; a value that
+    is not an origin is refused, naming the setting."""
+    given = value.split() if isinstance(value, str) else list(value or [])
+    origins = []
+    for item in given:
+        origin = str(item).strip().lower().rstrip("/")
+        if not ORIGIN.fullmatch(origin):
+            raise ValueError(
+                f"BRACKETRY_FRAME_ANCESTORS: {str(item)!r} is not an origin; give a scheme and "
+                "a host (and a port), separated by spaces, like https://club.example"
+            )
+        origins.append(origin)
+    return origins
 
 
 def markdown_table() -> str:

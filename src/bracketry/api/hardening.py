@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -37,6 +38,10 @@ PAGE_POLICY = (
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'self'"
 )
+NO_FRAMES = "frame-ancestors 'none'"
+FRAMABLE = re.compile(r"/t/[^/]+")
+"""The public page of a tournament: the only page other sites may frame, and only the
+origins of ``frame_ancestors``."""
 OWN_DOCS = ("/docs", "/redoc")
 """FastAPI's API explorer pages load their own scripts: they keep their defaults."""
 BULK_ROUTES = frozenset(
@@ -204,31 +209,40 @@ async def _unreachable(send: Send) -> None:
 
 
 class SecurityHeaders:
-    """No sniffing, no framing, no referrer; a strict content policy on our own pages."""
+    """No sniffing, no referrer; a strict content policy on our own pages; no framing,
+    except the public page of a tournament by the sites of ``frame_ancestors``."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: list[str] | None = None) -> None:
         self.app = app
+        self.framed_policy = (
+            PAGE_POLICY.replace(NO_FRAMES, f"frame-ancestors {' '.join(frame_ancestors)}").encode()
+            if frame_ancestors
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        framable = self.framed_policy is not None and FRAMABLE.fullmatch(_route_path(scope))
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
-                extra = [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"referrer-policy", b"no-referrer"),
-                ]
                 html = any(
                     name.lower() == b"content-type" and value.startswith(b"text/html")
                     for name, value in headers
                 )
-                if html and not path.startswith(OWN_DOCS):
+                framed = bool(framable) and html and message["status"] == 200
+                extra = [(b"x-content-type-options", b"nosniff")]
+                if not framed:
+                    extra.append((b"x-frame-options", b"DENY"))
+                extra.append((b"referrer-policy", b"no-referrer"))
+                if framed and self.framed_policy is not None:
+                    extra.append((b"content-security-policy", self.framed_policy))
+                elif html and not path.startswith(OWN_DOCS):
                     extra.append((b"content-security-policy", PAGE_POLICY.encode()))
                 headers += [(n, v) for n, v in extra if n not in names]
                 message = {**message, "headers": headers}
@@ -249,4 +263,4 @@ def install(app: FastAPI, settings: Settings) -> None:
             allow_headers=["Authorization", "Content-Type"],
             allow_credentials=False,
         )
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
