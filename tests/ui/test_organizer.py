@@ -7,70 +7,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.api.accounts_helpers import PASSWORD, make_user
+from tests.api.accounts_helpers import make_user
 from tests.api.helpers import API
 from tests.ui.conftest import BrowserProblems
+from tests.ui.organizer_steps import (
+    RECORD,
+    WIDE,
+    Screenshot,
+    play_everything,
+    record,
+    shoot,
+    sign_in,
+)
 from tests.ui.test_monitor import assert_clean
-
-Screenshot = Callable[[Page, str], Path]
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 390, "height": 844}
-RECORD = re.compile("choose to record the result")
-
-
-def shoot(page: Page, save: Screenshot, name: str) -> None:
-    """Full-page screenshots at 1280 and 390 px wide; nothing may be wider than the window."""
-    for label, size in (("1280", WIDE), ("390", NARROW)):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(150)
-        wider = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert wider <= 0, f"{name} is {wider} px wider than a {label} px window"
-        save(page, f"organizer-{name}-{label}")
-    page.set_viewport_size(WIDE)
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text(f"signed in as {username}")).to_be_visible()
-
-
-def record(page: Page, first: int, second: int, *, button_name: str | None = None) -> None:
-    """Open a match (the first still to play, or the named one), enter both scores by the
-    players' names and record it."""
-    box = (
-        page.get_by_role("button", name=button_name, exact=True)
-        if button_name
-        else page.get_by_role("button", name=RECORD).first
-    )
-    name = box.get_attribute("aria-label") or ""
-    players = re.search(r": (.+?) vs (.+?), ", name)
-    assert players, name
-    box.click()
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_be_visible()
-    dialog.get_by_label(players.group(1), exact=True).fill(str(first))
-    dialog.get_by_label(players.group(2), exact=True).fill(str(second))
-    dialog.get_by_role("button", name=re.compile("^Record")).click()
-
-
-def play_everything(page: Page) -> None:
-    """Record every match still to play, the player listed first winning 3 to 1."""
-    for _ in range(20):
-        boxes = page.get_by_role("button", name=RECORD)
-        if boxes.count() == 0:
-            return
-        label = boxes.first.get_attribute("aria-label")
-        record(page, 3, 1)
-        expect(page.get_by_role("dialog")).to_be_hidden()
-        expect(page.get_by_role("button", name=label, exact=True)).to_have_count(0)
-    raise AssertionError("matches kept appearing")
 
 
 def test_an_organizer_runs_a_knockout_of_six_and_a_visitor_sees_the_champion(
