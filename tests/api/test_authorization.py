@@ -115,7 +115,9 @@ def world(client: TestClient) -> dict:
         headers=headers["owner"],
     )
     assert assigned.status_code == 204, assigned.text
-    over = client.post(f"{API}/tournaments", json={"name": "Called off"}).json()["id"]
+    over = client.post(
+        f"{API}/tournaments", json={"name": "Called off"}, headers=headers["owner"]
+    ).json()["id"]
     cancelled = client.post(f"{API}/tournaments/{over}/status", json={"status": "CANCELLED"})
     assert cancelled.status_code == 200, cancelled.text
     return {"headers": headers, "users": users, "tournament_id": tournament_id, "over_id": over}
@@ -135,6 +137,8 @@ def path_for(route: Any, method: str, world: dict, session_id: int, venue_id: in
         "task_id": "sync-done",
     }
     if route.path.endswith("/events"):  # a live stream ends at once only when it is over
+        ids["tournament_id"] = world["over_id"]
+    if destroy and route.path.endswith("/tournaments/{tournament_id}"):  # refused: not a draft
         ids["tournament_id"] = world["over_id"]
     path = route.path
     for name, value in ids.items():

@@ -1,5 +1,5 @@
-"""Tournament routes: create, list, read, status, enroll and manage participants, generate,
-rank, complete."""
+"""Tournament routes: create, list, read, rename, delete a draft, status, enroll and manage
+participants, generate, rank, complete."""
 
 from __future__ import annotations
 
@@ -31,8 +31,17 @@ from bracketry.schemas.tournament import (
     TournamentCreate,
     TournamentPage,
     TournamentRead,
+    TournamentRename,
 )
-from bracketry.service import enrollments, entries, jobs, rankings, simulation, tournaments
+from bracketry.service import (
+    enrollments,
+    entries,
+    jobs,
+    rankings,
+    simulation,
+    tournament_edits,
+    tournaments,
+)
 
 router = APIRouter(prefix="/tournaments", tags=["tournaments"])
 
@@ -64,6 +73,23 @@ def get_tournament(tournament_id: TournamentId, db: ReadDb) -> TournamentRead:
     """One tournament with match counts by status."""
     tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
     return tournaments.read(db=db, tournament=tournament)
+
+
+@router.patch("/{tournament_id}", dependencies=[Owner])
+def rename_tournament(
+    tournament_id: TournamentId, change: TournamentRename, db: WriteDb
+) -> TournamentRead:
+    """Rename the tournament (409 naming its status once completed or cancelled)."""
+    tournament = tournament_edits.rename(db=db, tournament_id=tournament_id, name=change.name)
+    return tournaments.read(db=db, tournament=tournament)
+
+
+@router.delete("/{tournament_id}", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Owner])
+def delete_tournament(tournament_id: TournamentId, db: WriteDb) -> Response:
+    """Delete a draft and everything under it (409 naming the status for any other); its
+    audit entries stay, with the deletion's own holding the tournament as it was."""
+    tournament_edits.delete_draft(db=db, tournament_id=tournament_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{tournament_id}/status", dependencies=[Owner])

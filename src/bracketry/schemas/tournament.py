@@ -19,6 +19,14 @@ class TournamentCreate(FormatChoice):
     name: PlainText = Field(min_length=1, max_length=200)
 
 
+class TournamentRename(BaseModel):
+    """A tournament's new name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: PlainText = Field(min_length=1, max_length=200)
+
+
 class MatchCounts(BaseModel):
     """Matches of a tournament by status."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.tournament import (
@@ -17,6 +17,7 @@ from bracketry.service.errors import Conflict, NotFound
 from bracketry.service.lifecycle import Status, Via, require_status, transition
 from bracketry.service.paging import next_offset
 from bracketry.service.sessions import match_counts
+from bracketry.store.bulk import allocate_ids
 from bracketry.store.models import Match, Result, StatusChange, Tournament
 from bracketry.store.types import utcnow
 
@@ -27,6 +28,7 @@ def create(
     """A new tournament in DRAFT, run by the organiser ``owner_id`` (None: admins only)."""
     now = utcnow()
     tournament = Tournament(
+        id=new_id(db.connection()),
         name=tournament_in.name,
         format=tournament_in.format,
         config=tournament_in.config.model_dump(mode="json"),
@@ -48,6 +50,15 @@ def create(
         )
     )
     return tournament
+
+
+def new_id(conn: Connection) -> int | None:
+    """A tournament id never handed out before, from the id counter on SQLite (which would
+    give the largest id + 1 again once that tournament is deleted); None on PostgreSQL,
+    whose sequence never hands an id out twice. Takes the counter's lock until commit."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return int(allocate_ids(conn, Tournament.__table__, 1)[0])
 
 
 def get_or_raise(*, db: Session, tournament_id: int) -> Tournament:
