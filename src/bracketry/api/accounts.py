@@ -40,10 +40,11 @@ from bracketry.schemas.account import (
     UserRead,
     UserUpdate,
 )
+from bracketry.schemas.credential import CredentialRead
 from bracketry.schemas.names import PlainText
 from bracketry.service import accounts, sign_ins, tokens
 from bracketry.service.access import Principal, Rule
-from bracketry.service.errors import Conflict, Forbidden
+from bracketry.service.errors import Conflict, Forbidden, Unauthorized
 from bracketry.service.throttle import Throttle
 
 router = APIRouter(tags=["accounts"])
@@ -156,6 +157,16 @@ def sign_out(body: RefreshIn, ctx: Context, db: WriteDb) -> Response:
 def me(who: Caller, db: ReadDb) -> UserRead:
     """The signed-in account."""
     return accounts.get(db=db, user_id=_account(who))
+
+
+@router.get("/auth/credential", dependencies=[Signed])
+def credential(who: Caller) -> CredentialRead:
+    """What the token sent may do: its role, how it came (admin token, password sign-in or
+    API key) and its scope (an API key's; full for any other), so a page offers only what
+    can succeed."""
+    if who is None:  # the rule lets nobody unsigned in
+        raise Unauthorized("sign in first")
+    return CredentialRead(role=who.role, user_id=who.user_id, via=who.via, scope=who.scope)
 
 
 @router.get("/auth/api-keys", dependencies=[Person])
