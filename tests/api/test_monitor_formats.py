@@ -102,3 +102,66 @@ def test_event_stream_snapshots_carry_the_format(client: TestClient) -> None:
     event = json.loads(data)
     assert event["format"] == "round_robin"
     assert event["draw_stages"] == [1]
+
+
+def labels_of(snap: dict) -> dict[tuple[int, str], list[str]]:
+    return {(s["stage"], s["side"]): s["labels"] for s in snap["sides"]}
+
+
+@pytest.mark.parametrize(
+    ("tournament_format", "players", "simulate", "expected"),
+    [
+        (
+            "knockout",
+            16,
+            False,
+            {
+                (1, "main"): ["Round 1", "Quarter-final", "Semi-final", "Final"],
+                (1, "third_place"): ["Third place"] * 4,
+            },
+        ),
+        (
+            "double_elimination",
+            8,
+            False,
+            {
+                (1, "main"): ["Winners round 1", "Winners round 2", "Winners final"],
+                (1, "losers"): [
+                    "Losers round 1",
+                    "Losers round 2",
+                    "Losers round 3",
+                    "Losers final",
+                ],
+                (1, "grand_final"): ["Grand final"],
+            },
+        ),
+        (
+            "groups",
+            16,
+            True,
+            {
+                (1, "main"): ["Group round 1", "Group round 2", "Group round 3"],
+                (2, "main"): ["Quarter-final", "Semi-final", "Final"],
+                (2, "third_place"): ["Third place"] * 3,
+            },
+        ),
+        ("round_robin", 4, False, {(1, "main"): ["Round 1", "Round 2", "Round 3"]}),
+    ],
+)
+def test_snapshot_names_every_round(
+    client: TestClient,
+    tournament_format: str,
+    players: int,
+    simulate: bool,
+    expected: dict[tuple[int, str], list[str]],
+) -> None:
+    """Rounds are named once, by the service: the last rounds of an elimination bracket,
+    third place, double elimination's winners and losers rounds and its grand final."""
+    tournament_id = closed_tournament(client, players, tournament_format=tournament_format)
+    generate_now(client, tournament_id)
+    if simulate:
+        played = client.post(
+            f"{API}/tournaments/{tournament_id}/simulate-results", json={"seed": 2}
+        )
+        assert played.status_code == 200, played.text
+    assert labels_of(snapshot(client, tournament_id)) == expected

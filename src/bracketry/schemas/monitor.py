@@ -16,6 +16,11 @@ class SideRounds(BaseModel):
     stage: int
     side: str
     rounds: int
+    labels: list[str] = Field(
+        default_factory=list,
+        description='What rounds 1..rounds are called ("Round 1", "Semi-final", "Final", '
+        '"Third place", "Losers round 2", "Grand final"...).',
+    )
 
 
 class MonitorSnapshot(BaseModel):

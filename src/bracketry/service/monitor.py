@@ -36,6 +36,7 @@ from bracketry.service import job_progress, jobs, tournaments
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
+from bracketry.service.round_labels import side_labels
 from bracketry.service.sessions import match_counts
 from bracketry.store.models import Job, Match, MatchSlot, Ranking, Report, Result, Tournament
 
@@ -53,7 +54,12 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     ).scalar_one()
     # One aggregate over the tournament's match index, as cheap as a max(round) alone.
     sides = [
-        SideRounds(stage=stage, side=side, rounds=last)
+        SideRounds(
+            stage=stage,
+            side=side,
+            rounds=last,
+            labels=side_labels(tournament.format, stage, side, last),
+        )
         for stage, side, last in db.execute(
             select(Match.stage, Match.side, func.max(Match.round))
             .where(Match.tournament_id == tournament_id)
