@@ -157,6 +157,8 @@ def option(fmt: str, path: str, spec: dict[str, Any], nullable: bool, default: A
     if spec.get("format") == "date-time":
         return Option(path, label, hint, "datetime", optional=True)
     kind = "number" if spec.get("type") == "integer" else "decimal"
+    if isinstance(default, float) and default.is_integer():
+        default = int(default)  # shown as 3, not 3.0
     optional = (nullable or "default" not in spec) and default is None
     return Option(
         path, label, hint, kind, default, spec.get("minimum"), spec.get("maximum"), optional

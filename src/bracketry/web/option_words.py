@@ -90,7 +90,7 @@ CHOICE_WORDS: dict[tuple[str, str], str] = {
     ("seeding", "enrollment"): "In the order players enrolled",
     ("seeding", "random"): "At random",
     ("seeding", "manual"): "By hand: every player must be given a seed",
-    ("distribution", "snake"): "In snake order by seed (1 to last group, then back)",
+    ("distribution", "snake"): "Snake order by seed (1 to last group, then back)",
     ("distribution", "balanced"): "Balanced: strongest first into the weakest group",
     ("aggregate", "best"): "The best attempt counts",
     ("aggregate", "sum"): "All attempts added up",

@@ -34,16 +34,17 @@
     const empty = widget.querySelector(".order-empty");
     const add = widget.querySelector(".order-add-button");
     widget.order = JSON.parse(widget.dataset.default);
-    const control = (step, name, text, label) =>
-      `<button type="button" class="quiet" data-step="${step}" data-name="${name}" aria-label="${Bracketry.escape(label)}">${text}</button>`;
+    const control = (step, name, text, label, usable = true) =>
+      `<button type="button" class="quiet" data-step="${step}" data-name="${name}" aria-label="${Bracketry.escape(label)}"` +
+      `${usable ? "" : " disabled"}>${text}</button>`;
     function render() {
       list.innerHTML = widget.order
         .map((name, i) => {
           const said = words.get(name) || name;
           return (
             `<li><span>${Bracketry.escape(said)}</span><span class="order-controls">` +
-            (i > 0 ? control("up", name, "↑", `Move ${said} up`) : "") +
-            (i < widget.order.length - 1 ? control("down", name, "↓", `Move ${said} down`) : "") +
+            control("up", name, "↑", `Move ${said} up`, i > 0) +
+            control("down", name, "↓", `Move ${said} down`, i < widget.order.length - 1) +
             control("remove", name, "✕", `Remove ${said}`) +
             "</span></li>"
           );
@@ -62,8 +63,9 @@
       widget.order.splice(at, 1);
       if (to !== undefined) widget.order.splice(to, 0, step.dataset.name);
       render();
-      const again = list.querySelector(`button[data-name="${step.dataset.name}"][data-step="${step.dataset.step}"]`);
-      (again || pick).focus();
+      // Focus stays on the moved choice's control, or on the list's next control.
+      const again = list.querySelector(`button[data-name="${step.dataset.name}"][data-step="${step.dataset.step}"]:not([disabled])`);
+      (again || list.querySelector("button:not([disabled])") || pick).focus();
     });
     add.addEventListener("click", () => {
       if (!pick.value) return;
