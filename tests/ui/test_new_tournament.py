@@ -118,7 +118,7 @@ def test_an_organizer_creates_a_swiss_with_every_choice(
     # Check-in and the schedule, in New York time.
     page.get_by_label("Players check in before play").check()
     field(page, "Check-in opens").fill("2030-06-01T08:00")
-    field(page, "Check-in closes").fill("2030-06-01T09:30")
+    field(page, "Check-in closes").fill("2030-06-01T07:30")  # before it opens: refused
     field(page, "Time zone").select_option("America/New_York")
     page.get_by_label("Play at a venue, on a timetable").check()
     field(page, "Venue name").fill("Riverside Hall")
@@ -136,12 +136,15 @@ def test_an_organizer_creates_a_swiss_with_every_choice(
     draw = page.locator('[data-error-for="config.points.draw"]')
     expect(draw).to_contain_text("Points for a draw")
     expect(draw).to_contain_text("cannot be worth more than a win")
+    window = page.locator('[data-error-for="config.check_in"]')
+    expect(window).to_have_text("Check-in: check-in closes must be after check-in opens.")
     assert live_server.get(f"{API}/tournaments").json()["total"] == 0
     shoot(page, save_screenshot, "refused")
 
     # The options are fine; the venue is not: the tournament is created, the venue's refusal
     # shows next to its field, and only the venue is sent again.
     field(page, "Points for a draw").fill("1")
+    field(page, "Check-in closes").fill("2030-06-01T09:30")
     problems.expect(422, "/venues")
     page.get_by_role("button", name="Create tournament").click()
     fields_error = page.locator('[data-error-for="venue.fields"]')

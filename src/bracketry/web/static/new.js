@@ -258,6 +258,10 @@
   }
 
   function showProblems(failure, prefix) {
+    if (failure instanceof TypeError) {
+      error.textContent = "The server could not be reached. Check the connection and try again.";
+      return;
+    }
     const problems = failure.problems && failure.problems.length
       ? failure.problems
       : [{ field: failure.field, message: failure.message }];
