@@ -12,7 +12,7 @@ from bracketry.schemas.scenario import CONFIRM_FROM, MAX_SCENARIO_PLAYERS
 from bracketry.service import monitor
 from bracketry.service import tournaments as tournament_service
 from bracketry.service.errors import NotFound
-from bracketry.web import organizer
+from bracketry.web import organizer, players
 from bracketry.web.shared import (
     NO_TOURNAMENT,
     STATIC,
@@ -56,6 +56,7 @@ def index(request: Request, db: ReadDb, offset: int = Query(0, ge=0, le=10**9)) 
 
 # The organizer's and public pages; /tournaments/new comes before the monitor's route.
 router.include_router(organizer.router)
+router.include_router(players.router)
 
 
 @router.get("/tournaments/{tournament_id}", response_class=HTMLResponse)
