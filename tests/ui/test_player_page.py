@@ -137,3 +137,53 @@ def test_a_player_reports_on_the_public_page_and_the_opponent_confirms(
     assert answer is not None and answer.status == 404
     expect(reader.get_by_text("There is no player at this address.")).to_be_visible()
     assert_clean(problems)
+
+
+def test_a_refused_report_is_told_and_the_opponent_disputes_on_the_public_page(
+    page: Page,
+    new_page: Callable[[], Page],
+    live_server: httpx.Client,
+    problems: BrowserProblems,
+    save_screenshot: Screenshot,
+) -> None:
+    base_url = str(live_server.base_url).rstrip("/")
+    tid, ids = club_night(live_server)
+    first = next(
+        s
+        for s in all_sessions(live_server, tid)
+        if ids["ben"] in [p["player_id"] for p in s["participants"] or [] if p]
+    )
+    a, b = (p["name"] for p in first["participants"])
+    rival = next(u for u, name in NAMES.items() if name in (a, b) and u != "ben")
+
+    page.goto(f"{base_url}/me")
+    sign_in(page, "ben")
+    page.wait_for_url(re.compile(rf"/players/{ids['ben']}$"))
+    page.goto(f"{base_url}/t/{tid}")
+    mine = page.get_by_test_id("my-match")
+    mine.get_by_label(a, exact=True).fill("2")
+    mine.get_by_label(b, exact=True).fill("2")
+    problems.expect(422, f"/sessions/{first['id']}/report")
+    mine.get_by_role("button", name="Report result").click()
+    refusal = mine.locator(".error")
+    expect(refusal).not_to_be_empty()
+    assert "{" not in refusal.inner_text()  # the API's words, never its JSON
+    mine.get_by_label(b, exact=True).fill("0")
+    mine.get_by_role("button", name="Report result").click()
+    expect(mine).to_contain_text("waiting for")
+
+    other = new_page()
+    other.goto(f"{base_url}/me")
+    sign_in(other, rival)
+    other.wait_for_url(re.compile(rf"/players/{ids[rival]}$"))
+    other.goto(f"{base_url}/t/{tid}")
+    theirs = other.get_by_test_id("my-match")
+    expect(theirs).to_contain_text(f"Ben Ode reported {a} 2 {DASH} 0 {b}")
+    theirs.get_by_role("button", name="Dispute").click()
+    theirs.get_by_label("What is wrong with it?").fill("It was 0-2")
+    shoot(other, save_screenshot, "public-dispute")
+    theirs.get_by_role("button", name="Send the dispute").click()
+    expect(theirs).to_contain_text("Disputed (It was 0-2): the organizer will record the result.")
+    expect(theirs.get_by_role("button")).to_have_count(0)
+    expect(mine).to_contain_text("Disputed (It was 0-2)")  # the reporter's page follows live
+    assert_clean(problems)
