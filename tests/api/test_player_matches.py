@@ -3,6 +3,8 @@ upcoming first, then played; paged; validated; unknown players are 404."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import icalendar
 import pytest
 from fastapi.testclient import TestClient
@@ -12,8 +14,11 @@ from tests.api.helpers import API, all_sessions, assert_error, generate_now
 from tests.api.test_schedule import add_venue, venue
 
 
-def tournament(client: TestClient, name: str, players: list[int], *, hall: bool = False) -> int:
-    """A generated knockout of ``players`` (with a venue when ``hall``), third place off."""
+def tournament(
+    client: TestClient, name: str, players: list[int], *, hall: bool = False, later: int = 0
+) -> int:
+    """A generated knockout of ``players`` (with a venue when ``hall``, opening ``later``
+    days after the usual first day), third place off."""
     created = client.post(
         f"{API}/tournaments", json={"name": name, "config": {"third_place": False}}
     )
@@ -25,7 +30,12 @@ def tournament(client: TestClient, name: str, players: list[int], *, hall: bool 
     assert enrolled.status_code == 201, enrolled.text
     client.post(f"{API}/tournaments/{tid}/status", json={"status": "ENROLLMENT_CLOSED"})
     if hall:
-        add_venue(client, tid, venue("Hall", 2))
+        body = venue("Hall", 2)
+        for opening in body["hours"]:
+            opening["date"] = (
+                date.fromisoformat(opening["date"]) + timedelta(days=later)
+            ).isoformat()
+        add_venue(client, tid, body)
     generate_now(client, tid)
     return tid
 
@@ -89,6 +99,17 @@ def test_upcoming_matches_come_first_then_played_ones(client: TestClient, season
     assert played["session"]["result"]["winner_id"] == ann
     assert [o["name"] for o in played["opponents"]] != []
     assert ann not in [o["player_id"] for o in played["opponents"]]
+
+
+def test_scheduled_matches_come_by_start_time_whatever_their_tournament(
+    client: TestClient,
+) -> None:
+    ids = [as_user(client, name, "player")[0]["player_id"] for name in ("hal", "ivy")]
+    autumn = tournament(client, "Autumn", ids, hall=True, later=2)  # created first, plays last
+    summer = tournament(client, "Summer", ids, hall=True)
+    items = matches(client, ids[0])["items"]
+    assert [i["tournament_id"] for i in items] == [summer, autumn]
+    assert items[0]["slot"]["starts_at"] < items[1]["slot"]["starts_at"]
 
 
 def test_pages_follow_one_another(client: TestClient, season: dict) -> None:
