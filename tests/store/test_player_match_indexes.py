@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import inspect
 
+from bracketry.service import player_matches
 from bracketry.store.database import Database
 from bracketry.store.migrate import alembic_config, upgrade
 
@@ -48,18 +49,13 @@ def test_the_player_indexes_come_and_go_with_migration_0011(database_url: str) -
     database.dispose()
 
 
-def test_sqlite_looks_a_players_matches_up_by_index(tmp_path: Path) -> None:
+def test_a_players_matches_are_read_without_scanning_a_table(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'plan.db'}")
     upgrade(database.engine)
-    with database.engine.begin() as conn:
-        for table, column, index in (
-            ("matches", "entrant_a", "ix_matches_entrant_a"),
-            ("matches", "entrant_b", "ix_matches_entrant_b"),
-            ("advancements", "player_id", "ix_advancements_player"),
-            ("heat_entries", "player_id", "ix_heat_entries_player"),
-        ):
-            plan = conn.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE {column} = 7"
-            ).all()
-            assert any(index in str(row) for row in plan), plan
+    with database.engine.connect() as conn:
+        query = player_matches.of_player(7).compile(conn, compile_kwargs={"literal_binds": True})
+        plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}")]
+    assert not [step for step in plan if step.startswith("SCAN")], plan
+    for index in set().union(*PLAYER_INDEXES.values()):
+        assert any(index in step for step in plan), (index, plan)
     database.dispose()

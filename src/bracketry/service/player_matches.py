@@ -54,8 +54,7 @@ def page(*, db: Session, player_id: int, limit: int, offset: int) -> PlayerMatch
     total = db.execute(_joined(sessions.joined(select(func.count()))).where(*filters)).scalar_one()
     upcoming = Result.match_id.is_(None)
     rows = db.execute(
-        _view()
-        .where(*filters)
+        of_player(player_id)
         .order_by(
             case((upcoming, 0), else_=1),
             case((upcoming & MatchSlot.starts_at.is_(None), 1), else_=0),
@@ -87,13 +86,21 @@ def feed(*, db: Session, player_id: int) -> bytes:
             field="player_id",
         )
     rows = db.execute(
-        _view().where(*filters).order_by(MatchSlot.starts_at, Match.id).limit(timetable.MAX_FEED)
+        of_player(player_id)
+        .where(MatchSlot.match_id.is_not(None))
+        .order_by(MatchSlot.starts_at, Match.id)
+        .limit(timetable.MAX_FEED)
     ).all()
     events = [
         (row.tournament_name, ScheduledSession(session=view, slot=timetable.slot_read(row)))
         for row, view in zip(rows, _views(db, rows), strict=True)
     ]
     return timetable.calendar(f"{name}: matches", events)
+
+
+def of_player(player_id: int) -> Select[Any]:
+    """Every column of the player's matches, one row per match, found by index."""
+    return _view().where(*_filters(player_id))
 
 
 def _filters(player_id: int) -> list[ColumnElement[Any]]:
