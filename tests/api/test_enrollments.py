@@ -58,8 +58,10 @@ def test_single_enrollment_by_name(client: TestClient) -> None:
             "seed": 1,
             "position": 0,
             "club": None,
+            "checked_in": False,
         }
     ]
+    assert (listed["editable"], listed["can_enroll"], listed["check_in"]) == (True, True, None)
     assert get_tournament(client, tournament_id)["enrolled_count"] == 1
 
 
@@ -414,3 +416,14 @@ def test_a_seed_above_the_capacity_is_refused(client: TestClient) -> None:
     )
     assert_error(refused, 422, "seed 17", "max_players 16", field="players[0].seed")
     assert client.get(f"{API}/tournaments/{tournament_id}").json()["enrolled_count"] == 0
+
+
+def test_a_new_player_may_come_with_a_club(client: TestClient) -> None:
+    tournament_id = create_open_tournament(client)
+    answer = enroll(client, tournament_id, {"name": "Ada", "club": "Analytical", "seed": 1})
+    assert answer.status_code == 201, answer.text
+    (entry,) = enrollments(client, tournament_id)["items"]
+    assert (entry["club"], entry["requested_seed"]) == ("Analytical", 1)
+    known = enroll(client, tournament_id, {"player_id": entry["player_id"], "club": "Other"})
+    assert_error(known, 422, "a club goes with a new player given by name")
+    assert enrollments(client, tournament_id)["total"] == 1

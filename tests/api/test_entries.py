@@ -11,7 +11,13 @@ import httpx
 from fastapi.testclient import TestClient
 
 from tests.api.accounts_helpers import as_user
-from tests.api.helpers import API, assert_error, create_open_tournament
+from tests.api.helpers import (
+    API,
+    assert_error,
+    create_open_tournament,
+    enroll_players,
+    player_ids_by_name,
+)
 
 
 def players(http: httpx.Client, count: int, prefix: str = "p") -> list[tuple[dict, dict]]:
@@ -127,3 +133,93 @@ def test_check_in_needs_a_window(client: TestClient) -> None:
         },
     )
     assert_error(bad, 422, field="config.check_in")
+
+
+# --- the organiser checks players in ---------------------------------------------------------
+
+
+def window(opens: timedelta, closes: timedelta) -> dict:
+    """A check-in window from now + ``opens`` to now + ``closes``."""
+    now = datetime.now(UTC)
+    return {"opens_at": (now + opens).isoformat(), "closes_at": (now + closes).isoformat()}
+
+
+def listed(http: httpx.Client, tournament_id: int) -> dict:
+    answer = http.get(f"{API}/tournaments/{tournament_id}/enrollments")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_the_organiser_checks_players_in_and_the_list_shows_it(client: TestClient) -> None:
+    tournament_id = create_open_tournament(
+        client, max_players=2, check_in=window(timedelta(hours=-1), timedelta(hours=1))
+    )
+    t = f"{API}/tournaments/{tournament_id}"
+    (a, ha), (b, _hb), (c, hc) = players(client, 3, "oc")
+    for header in (ha, _hb, hc):
+        client.post(f"{t}/join", headers=header)
+    before = listed(client, tournament_id)
+    assert before["check_in"]["open"] is True
+    assert [e["checked_in"] for e in before["items"]] == [False, False]
+    answer = client.post(f"{t}/enrollments/{a['player_id']}/check-in")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["state"] == "enrolled"
+    waiting = client.post(f"{t}/enrollments/{c['player_id']}/check-in")
+    assert (waiting.json()["state"], waiting.json()["waiting_position"]) == ("waiting", 1)
+    after = {e["player_id"]: e["checked_in"] for e in listed(client, tournament_id)["items"]}
+    assert after == {a["player_id"]: True, b["player_id"]: False}
+    assert client.get(f"{t}/waitlist").json()[0]["checked_in"] is True
+    again = client.post(f"{t}/enrollments/{a['player_id']}/check-in")
+    assert again.status_code == 200, again.text
+    log = client.get(f"{t}/audit", params={"limit": 3}).json()["items"]
+    route = "/tournaments/{tournament_id}/enrollments/{player_id}/check-in"
+    assert log[0]["action"] == f"POST {route}"
+    assert (log[0]["before"], log[0]["after"]) == (
+        {"player_id": a["player_id"], "checked_in": True},
+        {"player_id": a["player_id"], "checked_in": True},
+    )
+    assert log[2]["before"] == {"player_id": a["player_id"], "checked_in": False}
+
+
+def test_the_organiser_checks_in_by_the_players_rules(client: TestClient) -> None:
+    plain = create_open_tournament(client)
+    enroll_players(client, plain, 2)
+    first = player_ids_by_name(client, plain)["P1"]
+    assert listed(client, plain)["check_in"] is None
+    no_window = client.post(f"{API}/tournaments/{plain}/enrollments/{first}/check-in")
+    assert_error(no_window, 409, "no check-in", field="config.check_in")
+    later = create_open_tournament(client, check_in=window(timedelta(hours=1), timedelta(hours=2)))
+    enroll_players(client, later, 2)
+    early = player_ids_by_name(client, later)["P1"]
+    assert listed(client, later)["check_in"]["open"] is False
+    too_soon = client.post(f"{API}/tournaments/{later}/enrollments/{early}/check-in")
+    assert_error(too_soon, 409, "check-in is open from", field="config.check_in")
+    now = create_open_tournament(client, check_in=window(timedelta(hours=-1), timedelta(hours=1)))
+    stranger = client.post(f"{API}/tournaments/{now}/enrollments/{first}/check-in")
+    assert_error(stranger, 404, "is not in tournament", field="player_id")
+    client.post(f"{API}/tournaments/{now}/status", json={"status": "CANCELLED"})
+    over = client.post(f"{API}/tournaments/{now}/enrollments/{first}/check-in")
+    assert_error(over, 409, "CANCELLED")
+    assert [e["checked_in"] for e in listed(client, later)["items"]] == [False, False]
+
+
+def test_only_the_owner_checks_players_in(client: TestClient) -> None:
+    _owner, owner = as_user(client, "ci-owner", "organizer")
+    _other, other = as_user(client, "ci-other", "organizer")
+    ((_p, player),) = players(client, 1, "ci-self")
+    check_in = window(timedelta(hours=-1), timedelta(hours=1))
+    created = client.post(
+        f"{API}/tournaments", json={"name": "Mine", "config": {"check_in": check_in}}, headers=owner
+    )
+    tournament_id = created.json()["id"]
+    t = f"{API}/tournaments/{tournament_id}"
+    client.post(f"{t}/status", json={"status": "ENROLLMENT_OPEN"}, headers=owner)
+    enroll_players(client, tournament_id, 1)
+    who = player_ids_by_name(client, tournament_id)["P1"]
+    for header in (other, player):
+        assert_error(client.post(f"{t}/enrollments/{who}/check-in", headers=header), 403)
+    assert_error(client.post(f"{t}/enrollments/{who}/check-in", headers={"Authorization": ""}), 401)
+    assert listed(client, tournament_id)["items"][0]["checked_in"] is False
+    done = client.post(f"{t}/enrollments/{who}/check-in", headers=owner)
+    assert done.status_code == 200, done.text
+    assert listed(client, tournament_id)["items"][0]["checked_in"] is True

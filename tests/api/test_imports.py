@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.api.accounts_helpers import as_user
 from tests.api.helpers import (
     API,
     assert_error,
@@ -13,6 +14,7 @@ from tests.api.helpers import (
     create_open_tournament,
     enroll_players,
     get_tournament,
+    player_ids_by_name,
 )
 
 CSV = {"Content-Type": "text/csv"}
@@ -230,3 +232,99 @@ def test_a_closed_enrollment_refuses_the_import(client: TestClient, open_cup: in
 
 def test_an_unknown_tournament_is_not_found(client: TestClient) -> None:
     assert_error(post_csv(client, 999, "name\nAda\n"), 404, "tournament 999", field="tournament_id")
+
+
+# --- preview ---------------------------------------------------------------------------------
+
+
+def preview(http: httpx.Client, tournament_id: int, text: str, **headers: str) -> httpx.Response:
+    return http.post(
+        f"{API}/tournaments/{tournament_id}/enrollments/import/preview",
+        content=text.encode(),
+        headers={**CSV, **headers},
+    )
+
+
+def audit_total(client: TestClient, tournament_id: int) -> int:
+    answer = client.get(f"{API}/tournaments/{tournament_id}/audit", params={"limit": 1})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["total"]
+
+
+MIXED = "name,rating,seed\nP1,1500,\nAda,strong,\nBob,1900,\n,100,\nCleo,1800,99\n"
+"""Line 2 is enrolled already, lines 3, 5 and 6 are bad, line 4 is a new player."""
+
+
+def test_a_preview_lists_every_bad_row_and_every_skip_and_writes_nothing(
+    client: TestClient, open_cup: int
+) -> None:
+    logged = audit_total(client, open_cup)
+    answer = preview(client, open_cup, MIXED)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["rows"], body["new_players"], body["bad_rows"]) == (5, 1, 3)
+    assert body["error_count"] == 3
+    assert [(e["row"], e["field"]) for e in body["errors"]] == [
+        (3, "rating"),
+        (5, "name"),
+        (6, "seed"),
+    ]
+    assert "'strong' is not a number" in body["errors"][0]["message"]
+    assert body["skipped_count"] == 1
+    (skip,) = body["skipped"]
+    assert (skip["row"], skip["name"]) == (2, "P1")
+    assert skip["reason"].startswith("already enrolled: same name as player")
+    assert get_tournament(client, open_cup)["enrolled_count"] == 2
+    assert len(players(client)) == 2
+    assert audit_total(client, open_cup) == logged
+    imported = post_csv(client, open_cup, MIXED)  # the import agrees: these rows are bad
+    assert [(e["row"], e["field"]) for e in refused(client, open_cup, imported, 422)["errors"]] == [
+        (3, "rating"),
+        (5, "name"),
+        (6, "seed"),
+    ]
+
+
+def test_a_good_file_imports_what_its_preview_said(client: TestClient, open_cup: int) -> None:
+    text = "name,club,seed\nP2,,\nAda,Analytical,1\nBob,,\n"
+    said = preview(client, open_cup, text).json()
+    assert (said["new_players"], said["skipped_count"], said["errors"]) == (2, 1, [])
+    imported = post_csv(client, open_cup, text)
+    assert imported.status_code == 201, imported.text
+    done = imported.json()
+    assert (done["enrolled"], done["skipped_count"]) == (said["new_players"], 1)
+    assert done["skipped"] == said["skipped"]
+    again = preview(client, open_cup, text).json()
+    assert (again["new_players"], again["skipped_count"]) == (0, 3)
+
+
+def test_a_preview_refuses_what_the_import_refuses_as_a_whole(
+    client: TestClient, open_cup: int
+) -> None:
+    too_many = "name\n" + "".join(f"N{i}\n" for i in range(7))
+    assert_error(preview(client, open_cup, too_many), 409, "max_players 8", field="players")
+    first = player_ids_by_name(client, open_cup)["P1"]
+    client.patch(f"{API}/tournaments/{open_cup}/enrollments/{first}", json={"seed": 1})
+    taken = preview(client, open_cup, "name,seed\nAda,1\n")
+    assert_error(taken, 409, "seed 1 is already held", field="seed")
+    assert_error(preview(client, open_cup, "nom\nAda\n"), 422, "unknown column nom", field="csv")
+    not_csv = preview(client, open_cup, "name\nAda\n", **{"Content-Type": "application/json"})
+    assert_error(not_csv, 415, field="content-type")
+    close_enrollment(client, open_cup)
+    assert_error(preview(client, open_cup, "name\nAda\n"), 409, "ENROLLMENT_CLOSED")
+    assert_error(preview(client, 999, "name\nAda\n"), 404, field="tournament_id")
+    assert len(players(client)) == 2
+
+
+def test_only_the_owner_may_preview(client: TestClient) -> None:
+    _owner, owner = as_user(client, "preview-owner", "organizer")
+    _other, other = as_user(client, "preview-other", "organizer")
+    created = client.post(f"{API}/tournaments", json={"name": "Mine"}, headers=owner)
+    tournament_id = created.json()["id"]
+    change = {"status": "ENROLLMENT_OPEN"}
+    client.post(f"{API}/tournaments/{tournament_id}/status", json=change, headers=owner)
+    assert_error(preview(client, tournament_id, "name\nAda\n", **other), 403)
+    assert_error(preview(client, tournament_id, "name\nAda\n", Authorization=""), 401)
+    answer = preview(client, tournament_id, "name\nAda\n", **owner)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["new_players"] == 1

@@ -379,3 +379,25 @@ def test_only_the_owner_manages_participants(client: TestClient) -> None:
                 assert answer.status_code == 200, answer.text
             else:
                 assert_error(answer, 403)
+
+
+def flags(http: httpx.Client, tournament_id: int) -> tuple[bool, bool]:
+    """(editable, can_enroll) of the enrollments page."""
+    answer = http.get(f"{API}/tournaments/{tournament_id}/enrollments")
+    assert answer.status_code == 200, answer.text
+    return answer.json()["editable"], answer.json()["can_enroll"]
+
+
+def test_the_list_says_whether_participants_may_still_change(client: TestClient) -> None:
+    draft = client.post(f"{API}/tournaments", json={"name": "Draft"}).json()["id"]
+    assert flags(client, draft) == (False, False)
+    tournament_id = create_open_tournament(client)
+    enroll_players(client, tournament_id, 4)
+    assert flags(client, tournament_id) == (True, True)
+    close_enrollment(client, tournament_id)
+    assert flags(client, tournament_id) == (True, False)  # edits and seeds, no new players
+    generate_now(client, tournament_id)
+    assert flags(client, tournament_id) == (False, False)
+    cancelled = create_open_tournament(client)
+    client.post(f"{API}/tournaments/{cancelled}/status", json={"status": "CANCELLED"})
+    assert flags(client, cancelled) == (False, False)

@@ -1,15 +1,22 @@
-"""Players' own entries: join (or wait), withdraw, and the waiting list."""
+"""Players' own entries: join (or wait), withdraw, check in, and the waiting list; an
+organiser may check a participant in."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
 
-from bracketry.api.deps import Caller, PlayerOnly, Public, ReadDb, WriteDb
-from bracketry.api.params import TournamentId
+from fastapi import APIRouter, Path, Request, Response, status
+
+from bracketry.api.deps import Caller, PlayerOnly, Public, ReadDb, WriteDb, allow, tell_audit
+from bracketry.api.params import MAX_ID, TournamentId
 from bracketry.schemas.entry import EntryRead, WaitingRead
 from bracketry.service import entries
+from bracketry.service.access import Rule
 
 router = APIRouter(prefix="/tournaments/{tournament_id}", tags=["tournaments"])
+PlayerId = Annotated[int, Path(ge=1, le=MAX_ID, description="Player id.")]
+OwnerTells = allow(Rule.OWNER, states="route")
+"""The owner's rule; the route tells the audit log the check-in state before and after."""
 
 
 @router.post(
@@ -43,3 +50,20 @@ def check_in(tournament_id: TournamentId, who: Caller, db: WriteDb) -> EntryRead
     """The signed-in player confirms they are there, inside the check-in window; at the
     draw, players who did not are dropped and checked-in waiting players move up."""
     return entries.check_in(db=db, tournament_id=tournament_id, who=who)
+
+
+@router.post("/enrollments/{player_id}/check-in", dependencies=[OwnerTells])
+def check_in_player(
+    tournament_id: TournamentId, player_id: PlayerId, db: WriteDb, request: Request
+) -> EntryRead:
+    """The organiser checks a participant (or a waiting player) in, by the rules of the
+    player's own check-in: inside the window, before the draw."""
+    already, entry = entries.check_in_player(
+        db=db, tournament_id=tournament_id, player_id=player_id
+    )
+    tell_audit(
+        request,
+        {"player_id": player_id, "checked_in": already},
+        {"player_id": player_id, "checked_in": True},
+    )
+    return entry

@@ -48,6 +48,7 @@ BULK_ROUTES = frozenset(
     {
         "/api/v1/tournaments/{tournament_id}/enrollments",
         "/api/v1/tournaments/{tournament_id}/enrollments/import",
+        "/api/v1/tournaments/{tournament_id}/enrollments/import/preview",
         "/api/v1/tournaments/{tournament_id}/results",
         "/api/v1/tournaments/import",
     }

@@ -7,15 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import JSONResponse
 
-from bracketry.api.deps import Owner, WriteDb
+from bracketry.api.deps import Owner, ReadDb, WriteDb, allow
 from bracketry.api.params import TournamentId
 from bracketry.schemas.enrollment import EnrollmentOutcome
 from bracketry.schemas.errors import ErrorRead, ValidationErrorRead
-from bracketry.schemas.imports import MAX_BYTES, ImportRejection
+from bracketry.schemas.imports import MAX_BYTES, ImportPreview, ImportRejection
 from bracketry.service import imports
+from bracketry.service.access import Rule
 from bracketry.service.errors import ServiceError
 
 CSV_TYPES = frozenset({"text/csv", "application/csv"})
+OwnerPreview = allow(Rule.OWNER, audited=False)
+"""The owner's rule for a route that writes nothing, so leaves nothing to audit."""
 
 router = APIRouter(prefix="/tournaments", tags=["tournaments"])
 
@@ -85,3 +88,20 @@ def import_enrollments(
     except imports.RowsRejected as rejected:
         body = ImportRejection(detail=rejected.message, errors=rejected.errors)
         return JSONResponse(body.model_dump(), status_code=422)
+
+
+@router.post(
+    "/{tournament_id}/enrollments/import/preview",
+    dependencies=[OwnerPreview],
+    responses={
+        409: {"model": ErrorRead, "description": "The import would be refused as a whole."},
+        413: {"model": ErrorRead, "description": "The file is over the size limit."},
+        415: {"model": ErrorRead, "description": "The body is not declared as UTF-8 CSV."},
+        422: {"model": ValidationErrorRead, "description": "The file cannot be read as CSV."},
+    },
+    openapi_extra=REQUEST_BODY,
+)
+def preview_import(tournament_id: TournamentId, data: CsvBody, db: ReadDb) -> ImportPreview:
+    """What importing this CSV file would do, by the same checks, writing nothing: the
+    players it would add, the rows it would skip as already enrolled, and every bad row."""
+    return imports.preview_csv(db=db, tournament_id=tournament_id, data=data)

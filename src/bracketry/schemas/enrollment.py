@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -18,6 +19,7 @@ from bracketry.schemas.names import RULE, Name
 
 MAX_BATCH = 100_000
 MAX_ID = 2**31 - 1
+Club = Annotated[str, StringConstraints(max_length=200), RULE]
 
 
 class EnrollmentCreate(BaseModel):
@@ -37,11 +39,14 @@ class EnrollmentCreate(BaseModel):
     name: Name | None = None
     rating: float | None = Field(None, ge=0, le=10_000, allow_inf_nan=False)
     seed: int | None = Field(None, ge=1, le=MAX_ID, description="Explicit seed (1 = strongest).")
+    club: Club | None = Field(None, description="A new player's club (only with ``name``).")
 
     @model_validator(mode="after")
     def _one_identity(self) -> EnrollmentCreate:
         if (self.player_id is None) == (self.name is None):
             raise ValueError("give exactly one of player id or name")
+        if self.player_id is not None and self.club is not None:
+            raise ValueError("a club goes with a new player given by name, not a player id")
         return self
 
 
@@ -105,7 +110,7 @@ class ParticipantUpdate(BaseModel):
 
     name: Name = Field(None, description="Never null: leave it out to keep the name.")  # type: ignore[assignment]
     rating: float | None = Field(None, ge=0, le=10_000, allow_inf_nan=False)
-    club: Annotated[str, StringConstraints(max_length=200), RULE] | None = None
+    club: Club | None = None
     seed: int | None = Field(None, ge=1, le=MAX_ID, description="Requested seed (1 = strongest).")
 
 
@@ -131,6 +136,15 @@ class EnrollmentRead(BaseModel):
     seed: int | None = Field(description="Null while requested seeds cannot all be honoured yet.")
     position: int
     club: str | None = None
+    checked_in: bool = Field(False, description="Whether the player has checked in.")
+
+
+class CheckInWindow(BaseModel):
+    """A tournament's check-in window and whether players may check in right now."""
+
+    opens_at: datetime
+    closes_at: datetime
+    open: bool = Field(description="Whether a player may check in now (window and status).")
 
 
 class EnrollmentPage(BaseModel):
@@ -140,3 +154,12 @@ class EnrollmentPage(BaseModel):
     total: int
     next_offset: int | None
     seeding_issue: str | None = None
+    editable: bool = Field(
+        False,
+        description="Whether participants may still be added, edited, removed or seeded "
+        "(before the draw, and not cancelled).",
+    )
+    can_enroll: bool = Field(False, description="Whether players may be added now.")
+    check_in: CheckInWindow | None = Field(
+        None, description="The check-in window, when the tournament uses check-in."
+    )

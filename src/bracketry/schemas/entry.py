@@ -24,3 +24,4 @@ class WaitingRead(BaseModel):
     player_id: int
     name: str
     position: int = Field(description="1-based: the first takes the next free place.")
+    checked_in: bool = Field(False, description="Whether the player has checked in.")

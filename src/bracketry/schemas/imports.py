@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from bracketry.schemas.enrollment import MAX_BATCH
+from bracketry.schemas.enrollment import MAX_BATCH, MAX_LISTED_SKIPS, SkippedRow
 
 COLUMNS = ("name", "rating", "club", "external_id", "seed")
 """Accepted header names (case-insensitive, any order); only ``name`` is required."""
@@ -33,3 +33,23 @@ class ImportRejection(BaseModel):
     detail: str
     field: str = "csv"
     errors: list[RowError] = Field(default_factory=list)
+
+
+class ImportPreview(BaseModel):
+    """What importing a file would do, written nowhere: the players it would add, the rows
+    it would skip as already enrolled, and every bad row (the import refuses the file while
+    there is one)."""
+
+    rows: int = Field(description="Rows in the file, header not counted.")
+    new_players: int = Field(
+        description="Players the import would add (bad and skipped rows not counted)."
+    )
+    skipped_count: int = Field(0, description="Rows that would be left out as already enrolled.")
+    skipped: list[SkippedRow] = Field(
+        default_factory=list, description=f"The first {MAX_LISTED_SKIPS} of them."
+    )
+    bad_rows: int = Field(0, description="Rows with at least one error.")
+    error_count: int = Field(0, description="Errors in all, every bad row's counted.")
+    errors: list[RowError] = Field(
+        default_factory=list, description=f"The first {MAX_LISTED_ERRORS} errors."
+    )

@@ -8,7 +8,8 @@ Before the draw an organiser may edit a participant and set many seeds at once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, func, select
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from bracketry.engine.seeding import NO_SEED, SeedingError, assign_seeds
 from bracketry.schemas.enrollment import (
     MAX_LISTED_SKIPS,
+    CheckInWindow,
     EnrollmentCreate,
     EnrollmentOutcome,
     EnrollmentPage,
@@ -26,6 +28,7 @@ from bracketry.schemas.enrollment import (
     SkippedRow,
 )
 from bracketry.schemas.job import JobStatus
+from bracketry.service.check_in import check_in_open, check_in_window
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.paging import next_offset
@@ -34,6 +37,8 @@ from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns, with_
 from bracketry.store.models import Enrollment, Job, Player, Tournament
 
 LOOKUP_CHUNK = 10_000
+NONE = np.zeros(0, dtype=np.int64)
+"""No players: the columns :func:`check_columns` asks about when only the state matters."""
 
 
 def _first_repeat(values: np.ndarray) -> int | None:
@@ -102,6 +107,7 @@ def enroll(
         names=[name for name, kept in zip(names, keep.tolist(), strict=True) if kept],
         ratings=ratings[keep],
         seeds=np.array([e.seed or NO_SEED for e in entries], dtype=np.int64)[keep],
+        clubs=[e.club for e, kept in zip(entries, keep.tolist(), strict=True) if kept],
     )
     return with_skipped(outcome, skipped)
 
@@ -181,44 +187,10 @@ def enroll_columns(
     """Enroll players given as columns; ``player_ids`` 0 means "create from ``names``" (with
     ``clubs`` and ``external_ids`` when given)."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
-    require_status(tournament, Status.ENROLLMENT_OPEN, action="enroll players")
+    check_columns(db=db, tournament=tournament, player_ids=player_ids, seeds=seeds)
     count = int(player_ids.size)
-    capacity = tournament.config.get("max_players")
-    if capacity is not None and tournament.enrolled_count + count > capacity:
-        raise Conflict(
-            f"enrolling {count} would exceed max_players {capacity} "
-            f"({tournament.enrolled_count} enrolled)",
-            field="players",
-        )
     explicit = seeds != NO_SEED
-    if capacity is not None and (seeds > capacity).any():
-        index = int(np.flatnonzero(seeds > capacity)[0])
-        raise Invalid(
-            f"seed {int(seeds[index])} is above max_players {capacity}",
-            field=f"players[{index}].seed",
-        )
-    repeat = _first_repeat(seeds[explicit])
-    if repeat is not None:
-        index = int(np.flatnonzero(explicit)[repeat])
-        raise Invalid(
-            f"seed {int(seeds[index])} is requested twice", field=f"players[{index}].seed"
-        )
-    if explicit.any():
-        taken = _existing(
-            db,
-            Enrollment.requested_seed,
-            seeds[explicit],
-            Enrollment.tournament_id == tournament_id,
-        )
-        if taken:
-            raise Conflict(f"seed {min(taken)} is already held by an enrolled player", field="seed")
     known = player_ids > 0
-    if known.any():
-        already = _existing(
-            db, Enrollment.player_id, player_ids[known], Enrollment.tournament_id == tournament_id
-        )
-        if already:
-            raise Conflict(f"player {min(already)} is already enrolled", field="player_id")
     ratings = _with_current_ratings(db, player_ids, ratings)
     conn = db.connection()
     fresh = np.flatnonzero(~known)
@@ -259,6 +231,51 @@ def enroll_columns(
     return EnrollmentOutcome(
         enrolled=count, enrolled_count=tournament.enrolled_count, first_player_id=first_new
     )
+
+
+def check_columns(
+    *, db: Session, tournament: Tournament, player_ids: np.ndarray, seeds: np.ndarray
+) -> None:
+    """Raise unless players given as columns may be enrolled in ``tournament`` now (the
+    rules of :func:`enroll_columns`, which writes nothing when one fails)."""
+    require_status(tournament, Status.ENROLLMENT_OPEN, action="enroll players")
+    count = int(player_ids.size)
+    capacity = tournament.config.get("max_players")
+    if capacity is not None and tournament.enrolled_count + count > capacity:
+        raise Conflict(
+            f"enrolling {count} would exceed max_players {capacity} "
+            f"({tournament.enrolled_count} enrolled)",
+            field="players",
+        )
+    explicit = seeds != NO_SEED
+    if capacity is not None and (seeds > capacity).any():
+        index = int(np.flatnonzero(seeds > capacity)[0])
+        raise Invalid(
+            f"seed {int(seeds[index])} is above max_players {capacity}",
+            field=f"players[{index}].seed",
+        )
+    repeat = _first_repeat(seeds[explicit])
+    if repeat is not None:
+        index = int(np.flatnonzero(explicit)[repeat])
+        raise Invalid(
+            f"seed {int(seeds[index])} is requested twice", field=f"players[{index}].seed"
+        )
+    if explicit.any():
+        taken = _existing(
+            db,
+            Enrollment.requested_seed,
+            seeds[explicit],
+            Enrollment.tournament_id == tournament.id,
+        )
+        if taken:
+            raise Conflict(f"seed {min(taken)} is already held by an enrolled player", field="seed")
+    known = player_ids > 0
+    if known.any():
+        already = _existing(
+            db, Enrollment.player_id, player_ids[known], Enrollment.tournament_id == tournament.id
+        )
+        if already:
+            raise Conflict(f"player {min(already)} is already enrolled", field="player_id")
 
 
 def _with_current_ratings(db: Session, player_ids: np.ndarray, ratings: np.ndarray) -> np.ndarray:
@@ -351,9 +368,14 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
         order = np.arange(ids.size)
     order = order[offset : offset + limit]
     people = {
-        int(pid): (name, club)
-        for pid, name, club in db.execute(
-            select(Player.id, Player.name, Player.club).where(Player.id.in_(ids[order].tolist()))
+        int(pid): (name, club, at is not None)
+        for pid, name, club, at in db.execute(
+            select(Player.id, Player.name, Player.club, Enrollment.checked_in_at)
+            .join(Enrollment, Enrollment.player_id == Player.id)
+            .where(
+                Enrollment.tournament_id == tournament_id,
+                Player.id.in_(ids[order].tolist()),
+            )
         ).all()
     }
     items = [
@@ -361,6 +383,7 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
             player_id=int(ids[i]),
             name=people[int(ids[i])][0],
             club=people[int(ids[i])][1],
+            checked_in=people[int(ids[i])][2],
             rating=None if np.isnan(ratings[i]) else float(ratings[i]),
             requested_seed=int(requested[i]) if requested[i] != NO_SEED else None,
             seed=None if seeds is None else int(seeds[i]),
@@ -370,7 +393,34 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
     ]
     total = int(ids.size)
     following = next_offset(offset, len(items), total)
-    return EnrollmentPage(items=items, total=total, next_offset=following, seeding_issue=issue)
+    window = check_in_window(tournament)
+    return EnrollmentPage(
+        items=items,
+        total=total,
+        next_offset=following,
+        seeding_issue=issue,
+        editable=participants_editable(db, tournament),
+        can_enroll=_passes(
+            check_columns, db=db, tournament=tournament, player_ids=NONE, seeds=NONE
+        ),
+        check_in=None
+        if window is None
+        else CheckInWindow(opens_at=window[0], closes_at=window[1], open=check_in_open(tournament)),
+    )
+
+
+def participants_editable(db: Session, tournament: Tournament) -> bool:
+    """Whether participants may still change, by :func:`require_before_draw`."""
+    return _passes(require_before_draw, db, tournament, action="changed")
+
+
+def _passes(rule: Callable[..., None], *args: Any, **kwargs: Any) -> bool:
+    """Whether ``rule`` lets the call through (raises no :class:`Conflict`)."""
+    try:
+        rule(*args, **kwargs)
+    except Conflict:
+        return False
+    return True
 
 
 def require_before_draw(db: Session, tournament: Tournament, *, action: str) -> None:
@@ -469,6 +519,7 @@ def update_participant(
         requested_seed=entry.requested_seed,
         seed=seed,
         position=entry.position,
+        checked_in=entry.checked_in_at is not None,
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from bracketry.engine.seeding import NO_SEED
 from bracketry.schemas.entry import EntryRead, WaitingRead
 from bracketry.service.access import Principal
+from bracketry.service.check_in import check_in_window, require_check_in_open
 from bracketry.service.enrollments import enroll_columns, require_before_draw
 from bracketry.service.errors import Conflict, NotFound
 from bracketry.service.lifecycle import Status, require_status
@@ -108,36 +109,43 @@ def check_in(*, db: Session, tournament_id: int, who: Principal | None) -> Entry
     """The signed-in player (enrolled or waiting) confirms they are there, inside the
     tournament's check-in window."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
-    require_status(tournament, Status.ENROLLMENT_OPEN, Status.ENROLLMENT_CLOSED, action="check in")
-    window = check_in_window(tournament)
-    if window is None:
-        raise Conflict("this tournament has no check-in", field="config.check_in")
-    now = utcnow()
-    if not window[0] <= now < window[1]:
-        raise Conflict(
-            f"check-in is open from {window[0].isoformat()} to {window[1].isoformat()}",
-            field="config.check_in",
-        )
+    now = require_check_in_open(tournament)
     player = _player(who)
-    row = db.get(Enrollment, (tournament_id, player)) or db.get(
-        WaitingEntry, (tournament_id, player)
-    )
+    row = _entry_or_waiting(db, tournament_id, player)
     if row is None:
         raise Conflict(f"player {player} is not in tournament {tournament_id}", field="player_id")
+    return _checked_in(db, row, now)
+
+
+def check_in_player(*, db: Session, tournament_id: int, player_id: int) -> tuple[bool, EntryRead]:
+    """An organiser checks a participant (enrolled or waiting) in, by the same rules as the
+    player's own check-in; whether they had checked in already, and where they stand."""
+    tournament = lock_or_raise(db=db, tournament_id=tournament_id)
+    now = require_check_in_open(tournament)
+    row = _entry_or_waiting(db, tournament_id, player_id)
+    if row is None:
+        raise NotFound(
+            f"player {player_id} is not in tournament {tournament_id}", field="player_id"
+        )
+    already = row.checked_in_at is not None
+    return already, _checked_in(db, row, now)
+
+
+def _entry_or_waiting(
+    db: Session, tournament_id: int, player: int
+) -> Enrollment | WaitingEntry | None:
+    return db.get(Enrollment, (tournament_id, player)) or db.get(
+        WaitingEntry, (tournament_id, player)
+    )
+
+
+def _checked_in(db: Session, row: Enrollment | WaitingEntry, now: datetime) -> EntryRead:
+    """Mark ``row`` checked in (keeping the first time) and say where its player stands."""
     row.checked_in_at = row.checked_in_at or now
     if isinstance(row, WaitingEntry):
-        return EntryRead(
-            player_id=player, state="waiting", waiting_position=_rank(db, tournament_id, player)
-        )
-    return EntryRead(player_id=player, state="enrolled")
-
-
-def check_in_window(tournament: Tournament) -> tuple[datetime, datetime] | None:
-    """The tournament's check-in window, if it has one."""
-    given = (tournament.config or {}).get("check_in")
-    if not given:
-        return None
-    return datetime.fromisoformat(given["opens_at"]), datetime.fromisoformat(given["closes_at"])
+        rank = _rank(db, row.tournament_id, row.player_id)
+        return EntryRead(player_id=row.player_id, state="waiting", waiting_position=rank)
+    return EntryRead(player_id=row.player_id, state="enrolled")
 
 
 def refuse_open_check_in(tournament: Tournament) -> None:
@@ -198,13 +206,14 @@ def waiting(*, db: Session, tournament_id: int) -> list[WaitingRead]:
     """The waiting list, first in line first."""
     get_or_raise(db=db, tournament_id=tournament_id)
     rows = db.execute(
-        select(WaitingEntry.player_id, Player.name)
+        select(WaitingEntry.player_id, Player.name, WaitingEntry.checked_in_at)
         .join(Player, Player.id == WaitingEntry.player_id)
         .where(WaitingEntry.tournament_id == tournament_id)
         .order_by(WaitingEntry.position)
     ).all()
     return [
-        WaitingRead(player_id=pid, name=name, position=i + 1) for i, (pid, name) in enumerate(rows)
+        WaitingRead(player_id=pid, name=name, position=i + 1, checked_in=at is not None)
+        for i, (pid, name, at) in enumerate(rows)
     ]
 
 

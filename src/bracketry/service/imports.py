@@ -20,7 +20,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from bracketry.engine.seeding import NO_SEED
-from bracketry.schemas.enrollment import EnrollmentOutcome
+from bracketry.schemas.enrollment import MAX_LISTED_SKIPS, EnrollmentOutcome
 from bracketry.schemas.imports import (
     CLUB_LENGTH,
     COLUMNS,
@@ -31,13 +31,20 @@ from bracketry.schemas.imports import (
     MAX_ROWS,
     MAX_SEED,
     NAME_LENGTH,
+    ImportPreview,
     RowError,
 )
 from bracketry.schemas.names import plain_text
-from bracketry.service.enrollments import enroll_columns, match_enrolled, name_key, with_skipped
+from bracketry.service.enrollments import (
+    check_columns,
+    enroll_columns,
+    match_enrolled,
+    name_key,
+    with_skipped,
+)
 from bracketry.service.errors import Invalid, ServiceError
 from bracketry.service.lifecycle import Status, require_status
-from bracketry.service.tournaments import lock_or_raise
+from bracketry.service.tournaments import get_or_raise, lock_or_raise
 
 WHOLE_NUMBER = re.compile(r"\+?[0-9]+")
 T = TypeVar("T")
@@ -222,10 +229,11 @@ class _Checker:
         rows.lines.append(line)
 
 
-def read_rows(data: bytes, *, capacity: int | None) -> Rows:
-    """The file's rows, or :class:`RowsRejected` listing every bad one.
+def _checked(data: bytes, *, capacity: int | None) -> tuple[_Checker, int]:
+    """Every row of the file checked: the checker (values and errors) and the row count.
 
-    The file is UTF-8 (a BOM is fine) with a header row; blank lines are skipped.
+    The file is UTF-8 (a BOM is fine) with a header row; blank lines are skipped. A file that
+    cannot be read row by row at all raises :class:`Invalid`.
     """
     records = _records(_decode(data))
     first = next(records, None)
@@ -241,6 +249,12 @@ def read_rows(data: bytes, *, capacity: int | None) -> Rows:
         checker.check(line, record)
     if count == 0:
         raise Invalid("the file has a header but no rows", field="csv")
+    return checker, count
+
+
+def read_rows(data: bytes, *, capacity: int | None) -> Rows:
+    """The file's rows, or :class:`RowsRejected` listing every bad one."""
+    checker, count = _checked(data, capacity=capacity)
     if checker.errors:
         raise RowsRejected(checker.errors, count)
     return checker.rows
@@ -269,3 +283,39 @@ def import_csv(*, db: Session, tournament_id: int, data: bytes) -> EnrollmentOut
         external_ids=new(rows.external_ids),
     )
     return with_skipped(outcome, skipped)
+
+
+def preview_csv(*, db: Session, tournament_id: int, data: bytes) -> ImportPreview:
+    """What :func:`import_csv` would do with ``data``, by the same checks, writing nothing:
+    the players it would add, the rows it would skip, and every bad row. While a row is bad
+    the rules about the whole file (room left, seeds taken) wait until it is fixed, as the
+    import refuses the file first for its bad rows."""
+    tournament = get_or_raise(db=db, tournament_id=tournament_id)
+    require_status(tournament, Status.ENROLLMENT_OPEN, action="import players")
+    checker, count = _checked(data, capacity=(tournament.config or {}).get("max_players"))
+    rows, errors = checker.rows, checker.errors
+    bad = {error.row for error in errors}
+    good = [i for i, line in enumerate(rows.lines) if line not in bad]
+    keep, skipped = match_enrolled(
+        db,
+        tournament,
+        [rows.names[i] for i in good],
+        [rows.external_ids[i] for i in good],
+        rows=[rows.lines[i] for i in good],
+    )
+    if not errors:
+        check_columns(
+            db=db,
+            tournament=tournament,
+            player_ids=np.zeros(int(keep.sum()), dtype=np.int64),
+            seeds=np.array(rows.seeds, dtype=np.int64)[keep],
+        )
+    return ImportPreview(
+        rows=count,
+        new_players=int(keep.sum()),
+        skipped_count=len(skipped),
+        skipped=skipped[:MAX_LISTED_SKIPS],
+        bad_rows=len(bad),
+        error_count=len(errors),
+        errors=errors[:MAX_LISTED_ERRORS],
+    )
