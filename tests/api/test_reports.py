@@ -110,3 +110,22 @@ def test_only_the_players_of_a_match_report_and_only_the_opponent_answers(
     assert_error(blank, 422, field="reason")
     _r, referee = as_user(client, "ref", "referee")
     assert_error(client.post(f"{path}/report", json={"winner_id": a}, headers=referee), 403)
+
+
+def test_the_organiser_accepting_a_pending_report_closes_it(
+    client: TestClient, league: dict
+) -> None:
+    path, a, b = first_match(client, league)
+    client.post(f"{path}/report", json={"score_a": 1, "score_b": 3}, headers=league["players"][a])
+    listing = f"{API}/tournaments/{league['id']}/reports"
+    (pending,) = client.get(listing, params={"state": "pending"}).json()["items"]
+    accepted = client.post(
+        f"{path}/result",
+        json={k: pending[k] for k in ("outcome", "winner_id", "score_a", "score_b")},
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["result"]["winner_id"] == b
+    assert accepted.json()["report"]["state"] == "resolved"
+    for state in ("pending", "disputed"):
+        assert client.get(listing, params={"state": state}).json()["total"] == 0
+    assert client.get(f"{API}/tournaments/{league['id']}/monitor").json()["reports_open"] == 0
