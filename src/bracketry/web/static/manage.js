@@ -211,12 +211,18 @@ const ManagePage = (() => {
   });
 
   // ---- results ---------------------------------------------------------------------------
+  // A round by the name the snapshot gives it ("Semi-final", "Losers round 2"…).
+  function roundName(s) {
+    const side = snap && (snap.sides || []).find((x) => x.stage === s.stage && x.side === s.side);
+    return (side && side.labels && side.labels[s.round - 1]) || `Round ${s.round}`;
+  }
+
+  // "Semi-final, match 2", "Round 1, heat 3", "Groups, Round 2, match 1"…
   function matchName(s) {
-    if (s.entries) return `Round ${s.round}, heat ${s.number}`;
+    if (s.entries) return `${roundName(s)}, heat ${s.number}`;
     if (s.side === "third_place") return "Match for third place";
-    const side = { losers: "Losers bracket ", grand_final: "Grand final " }[s.side] || "";
     const stage = snap && snap.format === "groups" ? (s.stage === 1 ? "Groups, " : "Knockout, ") : "";
-    return `${stage}${side}${side ? "round" : "Round"} ${s.round}, match ${s.number}`;
+    return `${stage}${roundName(s)}, match ${s.number}`;
   }
 
   function people(s) {
