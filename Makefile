@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.schedule
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.streams
+	$(BIN)/python -m bench.pages
 
 clean:
 	rm -rf $(VENV) bracketry.db bracketry.db-wal bracketry.db-shm test-artifacts
