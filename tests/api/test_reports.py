@@ -129,3 +129,16 @@ def test_the_organiser_accepting_a_pending_report_closes_it(
     for state in ("pending", "disputed"):
         assert client.get(listing, params={"state": state}).json()["total"] == 0
     assert client.get(f"{API}/tournaments/{league['id']}/monitor").json()["reports_open"] == 0
+
+
+def test_simulated_results_settle_the_reports_of_their_matches(
+    client: TestClient, league: dict
+) -> None:
+    path, a, _b = first_match(client, league)
+    client.post(f"{path}/report", json={"score_a": 3, "score_b": 1}, headers=league["players"][a])
+    simulated = client.post(f"{API}/tournaments/{league['id']}/simulate-results", json={"seed": 1})
+    assert simulated.status_code == 200, simulated.text
+    session = client.get(path).json()
+    assert session["result"]["source"] == "simulation"
+    assert session["report"]["state"] == "resolved"
+    assert client.get(f"{API}/tournaments/{league['id']}/monitor").json()["reports_open"] == 0
