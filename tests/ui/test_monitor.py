@@ -230,7 +230,7 @@ def test_manual_results_and_actions_update_the_monitor_live(
     expect(tid(page, "sessions-count")).to_have_text("8")
     options = tid(page, "result-session").locator("option")
     expect(options).to_have_count(4)
-    expect(options.first).to_have_text(re.compile(r"^R1 #1: .+ vs .+$"))
+    expect(options.first).to_have_text(re.compile(r"^Quarter-final 1: .+ vs .+$"))
 
     # A good result: A wins 2-1 and moves on in the bracket, live.
     session_id = int(tid(page, "result-session").input_value())
@@ -291,15 +291,16 @@ def test_monitor_is_stable_before_and_during_generation(
     expect(tid(page, "generation-status")).to_have_text("not requested")
     generate = page.locator('[data-action="generate"]')
     expect(generate).to_be_visible()
-    expect(tid(page, "bracket")).to_have_text("No sessions yet.")
+    expect(tid(page, "bracket")).to_have_text("No matches yet.")
     # The stream's first snapshot must not disturb the empty state.
     page.wait_for_timeout(500)
     expect(tid(page, "sessions-count")).to_have_text("0")
-    expect(tid(page, "bracket")).to_have_text("No sessions yet.")
+    expect(tid(page, "bracket")).to_have_text("No matches yet.")
     save_screenshot(page, "monitor-during-generation")
 
     generate.click()
-    expect(tid(page, "sessions-count")).to_have_text("256", timeout=LIVE_S)
+    # 200 players in a bracket of 256 (with third place): 56 byes, 200 matches to play.
+    expect(tid(page, "sessions-count")).to_have_text("200", timeout=LIVE_S)
     expect(tid(page, "generation-status")).to_have_text("done", timeout=LIVE_S)
     expect(tid(page, "tournament-status")).to_have_text("IN_PROGRESS", timeout=LIVE_S)
     expect(generate).to_be_hidden()
@@ -367,8 +368,10 @@ def test_player_search_shows_the_path(
 
     path = tid(page, "player-path")
     expect(path).to_contain_text(f"{player['name']}: ")
+    names = ["Round 1", "Round 2", "Round 3", "Quarter-final", "Semi-final", "Final"]
     for session in played:
-        expect(path).to_contain_text(f"R{session['round']} ")
+        third = session["side"] == "third_place"
+        expect(path).to_contain_text("Third place" if third else names[session["round"] - 1])
     expect(path).to_contain_text("lost")
     on_path = page.locator("svg .match.on-path")
     expect(on_path).to_have_count(len(played))
@@ -390,10 +393,10 @@ def test_list_page_shows_the_tournaments(
     rows = tid(page, "tournaments").locator("tbody tr")
     expect(rows).to_have_count(4)
     expect(rows.nth(0)).to_contain_text("Spring open")
-    expect(rows.nth(0)).to_contain_text("DRAFT")
-    expect(tid(page, "tournaments")).to_contain_text("COMPLETED")
-    expect(tid(page, "tournaments")).to_contain_text("IN_PROGRESS")
-    expect(tid(page, "tournaments")).to_contain_text("ENROLLMENT_CLOSED")
+    expect(rows.nth(0)).to_contain_text("Draft")
+    expect(tid(page, "tournaments")).to_contain_text("Completed")
+    expect(tid(page, "tournaments")).to_contain_text("In progress")
+    expect(tid(page, "tournaments")).to_contain_text("Enrollment closed")
     expect(page.locator(".pager")).to_contain_text("4 in all")
     save_screenshot(page, "tournaments-list")
     assert_clean(problems)

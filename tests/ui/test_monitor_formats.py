@@ -215,10 +215,9 @@ def test_round_robin_rounds_view_draws_and_points_rankings(
         "Draws",
         "Losses",
         "Scores for:against",
-        "Head to head",
+        "Head-to-head",
         "Score difference",
-        "Scores for",
-        "Wins",
+        "Scores made",
         "Seed",
     ]
     ranked = all_rankings(live_server, tournament_id)
@@ -228,14 +227,19 @@ def test_round_robin_rounds_view_draws_and_points_rankings(
         assert cells[1] == expected["name"]
         assert float(cells[2]) == expected["points"]
         assert int(cells[4]) == expected["draws"]
-        assert [float(c) for c in cells[7:]] == list(expected["tiebreaks"].values())
+        # Each figure once: the chain's wins is the Wins column.
+        chain = [v for k, v in expected["tiebreaks"].items() if k != "wins"]
+        assert [float(c) for c in cells[7:]] == chain
+        assert int(cells[3]) == expected["tiebreaks"]["wins"] == expected["wins"]
     drawn = {p["player_id"] for p in first["participants"]}
     assert all(r["draws"] >= 1 for r in ranked if r["player_id"] in drawn)
 
     # A player's path: every game listed, their board highlighted in the round shown.
     tid(page, "player-search").fill(names[0])
     page.locator("#search-form button[type=submit]").click()
-    expect(tid(page, "player-path")).to_contain_text(f"{names[0]}: R1 drew vs {names[1]} → R2 ")
+    expect(tid(page, "player-path")).to_contain_text(
+        f"{names[0]}: Round 1 drew vs {names[1]} → Round 2 "
+    )
     on_path = tid(page, "round-table").locator("tr.on-path")
     expect(on_path).to_have_count(1)
     expect(on_path).to_have_attribute("data-session-id", str(first["id"]))
@@ -276,8 +280,9 @@ def test_swiss_next_round_appears_live_after_the_last_result(
     expect_round(page, sessions, 2)
     expect(tid(page, "round-table")).to_contain_text("bye")
     expect(options).to_have_count(3, timeout=LIVE_S)
-    expect(options.first).to_have_text(re.compile(r"^R2 #1: .+ vs .+$"))
-    expect(tid(page, "sessions-count")).to_have_text("8")
+    expect(options.first).to_have_text(re.compile(r"^Round 2, match 1: .+ vs .+$"))
+    # Seven players: three matches and a bye a round; byes are not matches to play.
+    expect(tid(page, "sessions-count")).to_have_text("6")
     save_screenshot(page, "monitor-swiss-round-2")
     assert navigations == [], "the monitor reloaded"
     assert_clean(problems)
@@ -304,7 +309,7 @@ def test_double_elimination_shows_each_bracket(
     # No draws in an elimination bracket.
     options = tid(page, "result-session").locator("option")
     expect(options).to_have_count(4)
-    expect(options.first).to_have_text(re.compile(r"^Winners R1 #1: .+ vs .+$"))
+    expect(options.first).to_have_text(re.compile(r"^Winners round 1, match 1: .+ vs .+$"))
     expect(draw_option(page)).to_be_disabled()
 
     for action in ("simulate", "calculate-rankings", "complete"):
@@ -318,7 +323,7 @@ def test_double_elimination_shows_each_bracket(
     champion = all_rankings(live_server, tournament_id)[0]["name"]
     expect(tid(page, "champion")).to_have_text(champion, timeout=LIVE_S)
     headers = tid(page, "rankings").locator("thead th").all_inner_texts()
-    assert headers == ["#", "Player", "Round reached", f"W{DASH}L", "Scores for:against"]
+    assert headers == ["#", "Player", "Round reached", f"Won{DASH}lost", "Scores for:against"]
     save_screenshot(page, "monitor-double-elimination")
     assert_clean(problems)
 
@@ -346,10 +351,11 @@ def test_groups_show_their_rounds_then_the_knockout_live(
     expect_round(page, sessions, 3)  # no group match is left: the last group round
     options = tid(page, "result-session").locator("option")
     expect(options).to_have_count(4, timeout=LIVE_S)
-    expect(options.first).to_have_text(re.compile(r"^Knockout R1 #1: .+ vs .+$"))
+    expect(options.first).to_have_text(re.compile(r"^Quarter-final 1: .+ vs .+$"))
     expect(draw_option(page)).to_be_disabled()  # no draws in the knockout
 
-    for action in ("simulate", "calculate-rankings"):
+    # The champion is named once the tournament is complete.
+    for action in ("simulate", "calculate-rankings", "complete"):
         button = page.locator(f'[data-action="{action}"]')
         expect(button).to_be_visible(timeout=LIVE_S)
         button.click()
@@ -361,7 +367,9 @@ def test_groups_show_their_rounds_then_the_knockout_live(
     expect(champion).to_have_text(ranked[0]["name"])
     headers = tid(page, "rankings").locator("thead th").all_inner_texts()
     assert headers[2:5] == ["Points", "Wins", "Draws"]
-    assert headers[7:9] == ["Group", "Group place"]
+    assert headers[7:9] == ["Group", "Place in group"]
+    # Wins counts every stage, the groups' tiebreak the group's wins only: each named once.
+    assert headers.count("Wins") == 1 and headers.count("Group wins") == 1
     group = rows.first.locator("td").nth(7)
     expect(group).to_have_text("ABCD"[int(ranked[0]["tiebreaks"]["group"]) - 1])
     save_screenshot(page, "monitor-groups-knockout")
@@ -393,15 +401,15 @@ def test_a_big_round_is_read_one_page_at_a_time(
     expect(tid(page, "round-select").locator("option")).to_have_count(119)
     rows = tid(page, "round-table").locator("tbody tr[data-session-id]")
     expect(rows).to_have_count(50)
-    expect(tid(page, "round-caption")).to_have_text(f"119 rounds · sessions 1{DASH}50 of 60")
+    expect(tid(page, "round-caption")).to_have_text(f"119 rounds · matches 1{DASH}50 of 60")
     page.get_by_role("button", name="later sessions").click()
     expect(rows).to_have_count(10)
-    expect(tid(page, "round-caption")).to_have_text(f"119 rounds · sessions 51{DASH}60 of 60")
+    expect(tid(page, "round-caption")).to_have_text(f"119 rounds · matches 51{DASH}60 of 60")
     expect(page.get_by_role("button", name="later sessions")).to_be_hidden()
     page.get_by_role("button", name="earlier sessions").click()
     expect(rows).to_have_count(50)
     tid(page, "round-select").select_option("119")
-    expect(tid(page, "round-caption")).to_have_text(f"119 rounds · sessions 1{DASH}50 of 60")
+    expect(tid(page, "round-caption")).to_have_text(f"119 rounds · matches 1{DASH}50 of 60")
     last = live_server.get(
         f"{API}/tournaments/{tournament_id}/sessions", params={"round": 119, "limit": 1}
     ).json()["items"][0]

@@ -107,13 +107,14 @@ def test_reports_list_disputes_and_pending_mark_sessions_and_follow_the_organise
     expect(items.nth(0)).to_have_attribute("data-state", "disputed")
     expect(items.nth(0)).to_have_class(re.compile(r"\bdisputed\b"))
     expect(items.nth(0)).to_have_text(
-        f"R1 #{first['number']} {a['name']} {DASH} {b['name']}: {a['name']} reported 3{DASH}1"
+        f"Semi-final {first['number']} · {a['name']} {DASH} {b['name']}: "
+        f"{a['name']} reported 3{DASH}1"
         f" · disputed by {b['name']}: {REASON}"
     )
     expect(tid(page, f"report-reason-{first['id']}")).to_have_text(REASON)
     expect(items.nth(1)).to_have_attribute("data-state", "pending")
     expect(items.nth(1)).to_have_text(
-        f"R1 #{second['number']} {c['name']} {DASH} {d['name']}: {c['name']} reported"
+        f"Semi-final {second['number']} · {c['name']} {DASH} {d['name']}: {c['name']} reported"
         f" {c['name']} won · waiting for {d['name']}"
     )
     expect(tid(page, "reports-summary")).to_have_text("1 disputed · 1 waiting for the opponent")
@@ -186,7 +187,8 @@ def test_rounds_view_marks_a_reported_session(
     expect(row.locator(".report-badge")).to_have_text("reported")
     expect(tid(page, "round-table").locator("[data-report]")).to_have_count(1)
     expect(tid(page, "reports-open").locator("li")).to_have_text(
-        f"R1 #{session['number']} {a['name']} {DASH} {b['name']}: {a['name']} reported 2{DASH}0"
+        f"Round 1, match {session['number']} · {a['name']} {DASH} {b['name']}: "
+        f"{a['name']} reported 2{DASH}0"
         f" · waiting for {b['name']}"
     )
     assert_clean(problems)

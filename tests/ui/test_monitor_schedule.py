@@ -66,7 +66,7 @@ def test_timeline_shows_every_field_and_session_and_follows_results(
     session, slot = first["session"], first["slot"]
     a, b = (p["name"] for p in session["participants"])
     box = tid(page, f"slot-{session['id']}")
-    expect(box).to_have_text(f"R{session['round']} #{session['number']} {a} {DASH} {b}")
+    expect(box).to_have_text(f"Round 1, match {session['number']} · {a} {DASH} {b}")
     expect(box).to_have_attribute("data-status", "ready")
     start, end = slot["starts_at"], slot["ends_at"]
     when = f"{start[:10]} {start[11:16]}{DASH}{end[11:16]} UTC{start[-6:]}"

@@ -18,11 +18,12 @@
   const $ = (testid) => root.querySelector(`[data-testid="${testid}"]`);
   const FULL_ROUNDS = 6;
   const MAX_ALL_ROUNDS = 12;
+  const RANK_PAGE = 20;
+  const SINGLE = /^(Final|Third place|Grand final|Grand final reset|Winners final|Losers final)$/;
   const VIEWS = { knockout: "knockout", double_elimination: "double", groups: "groups" }; // else "rounds"
   const TITLES = { knockout: "Bracket", double: "Brackets", groups: "Knockout and groups", rounds: "Rounds" };
-  const POINTS_FORMATS = new Set(["round_robin", "swiss", "groups"]);
   const view = VIEWS[root.dataset.format] || "rounds";
-  const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [] };
+  const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [], focus: null, rankOffset: 0 };
   const roundsView = RoundsView.create(document.getElementById("rounds-view"), base);
   const timeline = TimelineView.create(document.getElementById("schedule"), base, (s) => sessionLabel(s));
   // Sessions with an open report are marked wherever they are drawn.
@@ -67,11 +68,30 @@
     return view === "knockout" ? state.snap.rounds : 0;
   }
 
-  // "R2 #3" in a knockout; other formats name the stage or side first.
+  // A round's name as the snapshot gives it ("Round 1", "Semi-final", "Losers final"…).
+  function roundName(stage, side, round) {
+    const entry = state.snap ? state.snap.sides.find((x) => x.stage === stage && x.side === side) : null;
+    return (entry && entry.labels && entry.labels[round - 1]) || `Round ${round}`;
+  }
+
+  // A session's name: "Semi-final 2", "Round 1, match 5", "Final", "Losers round 2, match 1".
   function sessionLabel(s, number = true) {
-    const stage = view === "groups" ? (s.stage === 1 ? "Groups " : "Knockout ") : "";
-    const side = { losers: "Losers ", grand_final: "Grand final " }[s.side] || (view === "double" ? "Winners " : "");
-    return `${stage}${side}R${s.round}${number ? ` #${s.number}` : ""}${s.side === "third_place" ? " (3rd place)" : ""}`;
+    const name = roundName(s.stage, s.side, s.round);
+    if (!number || SINGLE.test(name)) return name;
+    if (s.side === "heat") return `${name}, heat ${s.number}`;
+    return /\d$/.test(name) ? `${name}, match ${s.number}` : `${name} ${s.number}`;
+  }
+
+  // How the bracket draws: zoom, the path, the boxes the manage page may pick, the names.
+  function drawing(stage, side) {
+    return { zoom: state.zoom, path: state.path, pick: pickable, label: (s) => sessionLabel(s), heading: (round) => roundName(stage, side, round) };
+  }
+
+  // A job for people: its status, and while it runs, its phase and share done.
+  function jobWords(job) {
+    if (!job) return "not requested";
+    if (!job.phase) return job.status;
+    return `${job.status}: ${job.phase}` + (job.progress_pct === null || job.progress_pct === undefined ? "" : ` (${job.progress_pct} %)`);
   }
 
   function showSnapshot(snap) {
@@ -79,10 +99,10 @@
     $("tournament-status").textContent = words ? words[snap.status] || snap.status : snap.status;
     $("tournament-status").className = `status status-${snap.status.toLowerCase()}`;
     $("players-count").textContent = snap.enrolled_count;
-    $("sessions-count").textContent = snap.matches.total;
+    $("sessions-count").textContent = snap.played.total;
     $("results-pct").textContent = snap.results_pct;
     const job = snap.job;
-    if ($("generation-status")) $("generation-status").textContent = job ? job.status : "not requested";
+    if ($("generation-status")) $("generation-status").textContent = jobWords(job);
     if ($("generation-timings")) $("generation-timings").textContent = job
       ? `queue ${ms(job.timings.queue_wait_ms)} · engine ${ms(job.timings.engine_ms)} · write ${ms(job.timings.db_write_ms)}` +
         ` · simulation ${ms(job.timings.simulation_ms)} · total ${ms(job.timings.total_ms)}` +
@@ -98,7 +118,7 @@
     root.dispatchEvent(new CustomEvent("bracketry:snapshot", { detail: snap }));
     const key = [
       snap.matches.total, snap.matches.completed, snap.rankings_count, snap.status,
-      snap.reports_open, snap.reports_changed_at, snap.timetable_key,
+      snap.reports_open, snap.reports_changed_at, snap.timetable_key, job ? job.phase : "",
     ].join("/");
     if (key !== state.loadedFor) {
       state.loadedFor = key;
@@ -154,21 +174,44 @@
     if (!snap || !snap.rounds) {
       pane.hidden = false;
       $("rounds").hidden = true;
-      pane.innerHTML = `<p class="empty">${snap && snap.job ? "Generating sessions…" : "No sessions yet."}</p>`;
+      const job = snap && snap.job;
+      const busy = job && job.phase ? `Generating the matches: ${job.phase.toLowerCase()}` + (job.progress_pct === null ? "…" : `, ${job.progress_pct} % done…`) : "Generating the matches…";
+      pane.innerHTML = `<p class="empty" data-testid="generation-progress">${Bracketry.escape(job ? busy : "No matches yet.")}</p>`;
       return;
     }
-    if (view === "knockout") return loadKnockout(pane);
-    if (view === "double") return loadDouble(pane);
-    if (view === "groups") return Promise.all([loadGroupsKnockout(pane), loadRounds(1)]);
+    if (view === "knockout") return loadKnockout(pane).then(() => focus(pane));
+    if (view === "double") return loadDouble(pane).then(() => focus(pane));
+    if (view === "groups") return Promise.all([loadGroupsKnockout(pane).then(() => focus(pane)), loadRounds(1)]);
     pane.hidden = true;
     return loadRounds(null);
+  }
+
+  // After "All rounds" or "Show path", scroll the bracket to what was asked for: the found
+  // player's latest match; else the first round with matches still to play, or once every
+  // match is decided, the final.
+  function focus(pane) {
+    const wanted = state.focus;
+    state.focus = null;
+    if (!wanted) return;
+    const boxes = [...pane.querySelectorAll("g.match")];
+    const byRound = (a, b) => Number(a.dataset.round) - Number(b.dataset.round);
+    let target;
+    if (wanted === "path") {
+      target = boxes.filter((g) => g.classList.contains("on-path")).sort(byRound).pop();
+    } else {
+      const open = boxes.filter((g) => !g.classList.contains("completed") && !g.classList.contains("locked"));
+      const finals = boxes.filter((g) => g.dataset.side === "grand_final");
+      const main = boxes.filter((g) => g.dataset.side === "main").sort(byRound);
+      target = open.sort(byRound)[0] || finals.pop() || main.pop();
+    }
+    BracketView.reveal(pane, target);
   }
 
   async function loadKnockout(pane) {
     const last = state.snap.rounds;
     const first = firstShown(last);
     const lists = await Promise.all(range(first, last).map(sessionsOfRound));
-    BracketView.render(pane, lists.flat(), first, last, state.zoom, state.path, pickable);
+    BracketView.render(pane, lists.flat(), first, last, drawing(1, "main"));
   }
 
   // Winners bracket, losers bracket and grand final(s), each its own section. The grand
@@ -182,6 +225,7 @@
     for (const part of parts) {
       part.lastRound = lastRound(1, part.key);
       part.firstRound = part.key === "grand_final" ? 1 : firstShown(part.lastRound);
+      part.heading = (round) => roundName(1, part.key, round);
     }
     const whole = new Set(parts.slice(0, 2).flatMap((part) => range(part.firstRound, part.lastRound)));
     const finals = range(1, parts[2].lastRound).filter((round) => !whole.has(round));
@@ -190,9 +234,7 @@
     for (const part of parts) {
       part.sessions = sessions.filter((s) => s.side === part.key && s.round >= part.firstRound);
     }
-    const deciding = parts[2].sessions.length ? parts[2] : parts[0];
-    const final = deciding.sessions.find((s) => s.round === deciding.lastRound);
-    BracketView.renderParts(pane, parts, final, state.zoom, state.path, pickable);
+    BracketView.renderParts(pane, parts, drawing(1, "main"));
   }
 
   // Groups: the knockout (stage 2) once the groups are over. Its sessions come after the
@@ -207,57 +249,86 @@
     const first = firstShown(last);
     const lists = await Promise.all(range(first, last).map((round) => roundTail(round, 2 ** (last - round) + 1)));
     const knockout = lists.flat().filter((s) => s.stage === 2);
-    BracketView.render(pane, knockout, first, last, state.zoom, state.path, pickable);
+    BracketView.render(pane, knockout, first, last, drawing(2, "main"));
   }
 
   // One stage's rounds (null: every session of a round), opening on the round in play.
   function loadRounds(stage) {
     const last = stage === null ? state.snap.rounds : lastRound(stage);
     const inPlay = state.ready.find((s) => stage === null || s.stage === stage);
+    // The rounds' names: of the stage's side that reaches its last round.
+    const side = state.snap.sides.find((x) => (stage === null || x.stage === stage) && x.rounds === last);
+    const labels = side ? side.labels : [];
     $("rounds").hidden = false;
-    return roundsView.update({ stage, rounds: last, current: inPlay ? inPlay.round : last, path: state.path, pickable });
+    return roundsView.update({ stage, rounds: last, labels, current: inPlay ? inPlay.round : last, path: state.path, pickable });
   }
 
   function figure(value) {
     return String(Math.round(value * 100) / 100);
   }
 
-  // Rankings columns: points formats show points and draws, elimination formats the round
-  // reached; then the tiebreak values, named by the first row, that order equal players.
-  function rankingColumns(first) {
+  // Rankings columns: rank and player, then the figures the API names for this format.
+  function rankingColumns(figures) {
     const num = (head, cell, title = "") => ({ head, cell, cls: "num", title });
+    const tiebreak = (name) => (r) => {
+      const v = r.tiebreaks ? r.tiebreaks[name] : null;
+      if (v === null || v === undefined) return "–";
+      return name === "group" && v >= 1 && v <= 26 ? String.fromCharCode(64 + v) : figure(v);
+    };
+    const cells = {
+      round_reached: (r) => r.round_reached,
+      record: (r) => `${r.wins}–${r.losses}`,
+      scores: (r) => `${r.score_for}:${r.score_against}`,
+      points: (r) => figure(r.points),
+      wins: (r) => r.wins,
+      draws: (r) => r.draws,
+      losses: (r) => r.losses,
+    };
     const columns = [num("#", (r) => r.rank), { head: "Player", cell: (r) => Bracketry.escape(r.name), cls: "", title: "" }];
-    const heading = (name) => name[0].toUpperCase() + name.slice(1).replace(/_/g, " ");
-    const value = (name, v) => (name === "group" && v >= 1 && v <= 26 ? String.fromCharCode(64 + v) : figure(v));
-    const tiebreaks = (first ? Object.keys(first.tiebreaks || {}) : []).map((name) =>
-      num(heading(name), (r) => value(name, r.tiebreaks[name]), name),
-    );
-    const scores = num("Scores for:against", (r) => `${r.score_for}:${r.score_against}`);
-    if (!POINTS_FORMATS.has(state.snap.format)) {
-      return columns.concat(num("Round reached", (r) => r.round_reached), num("W–L", (r) => `${r.wins}–${r.losses}`), scores, tiebreaks);
+    for (const f of figures || []) {
+      const cell = f.key.startsWith("tiebreaks.") ? tiebreak(f.key.slice(10)) : cells[f.key];
+      if (cell) columns.push(num(f.heading, cell));
     }
-    return columns.concat(
-      num("Points", (r) => figure(r.points)),
-      num("Wins", (r) => r.wins),
-      num("Draws", (r) => r.draws),
-      num("Losses", (r) => r.losses),
-      scores,
-      tiebreaks,
-    );
+    return columns;
   }
 
   async function loadRankings() {
     const table = $("rankings");
     if (!state.snap) return;
-    const rows = state.snap.rankings_count ? (await Bracketry.api("GET", `${base}/rankings?limit=20`)).items : [];
-    showChampion(rows);
-    const columns = rankingColumns(rows[0]);
+    const empty = { items: [], total: 0, next_offset: null, columns: [] };
+    let page = state.snap.rankings_count
+      ? await Bracketry.api("GET", `${base}/rankings?limit=${RANK_PAGE}&offset=${state.rankOffset}`)
+      : empty;
+    if (state.rankOffset > 0 && !page.items.length) {
+      state.rankOffset = 0; // fewer rows than before: back to the first page
+      page = state.snap.rankings_count ? await Bracketry.api("GET", `${base}/rankings?limit=${RANK_PAGE}&offset=0`) : empty;
+    }
+    const rows = page.items;
+    if (state.rankOffset === 0) showChampion(rows);
+    const columns = rankingColumns(page.columns);
     table.querySelector("thead").innerHTML =
-      "<tr>" + columns.map((c) => `<th class="${c.cls}" title="${Bracketry.escape(c.title)}">${Bracketry.escape(c.head)}</th>`).join("") + "</tr>";
+      "<tr>" + columns.map((c) => `<th class="${c.cls}" scope="col">${Bracketry.escape(c.head)}</th>`).join("") + "</tr>";
     table.querySelector("tbody").innerHTML = rows.length
       ? rows.map((r) => "<tr>" + columns.map((c) => `<td class="${c.cls}">${c.cell(r)}</td>`).join("") + "</tr>").join("")
       : `<tr><td colspan="${columns.length}">Not calculated yet.</td></tr>`;
+    const pager = $("rankings-pager");
+    if (pager) {
+      pager.hidden = page.total <= RANK_PAGE;
+      pager.querySelector('[data-rank-page="-1"]').hidden = state.rankOffset === 0;
+      pager.querySelector('[data-rank-page="1"]').hidden = page.next_offset === null;
+      $("rankings-caption").textContent = rows.length
+        ? `${state.rankOffset + 1}–${state.rankOffset + rows.length} of ${page.total}`
+        : "";
+    }
   }
+
+  const rankPager = $("rankings-pager");
+  if (rankPager) rankPager.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-rank-page]");
+    if (!button) return;
+    state.rankOffset = Math.max(0, state.rankOffset + Number(button.dataset.rankPage) * RANK_PAGE);
+    loadRankings();
+  });
 
   // The champion line of the public and manage pages: the first place once complete.
   function showChampion(rows) {
@@ -394,6 +465,7 @@
     const page = await Bracketry.api("GET", `${base}/sessions?player_id=${found.player_id}&limit=100`);
     state.path = String(found.player_id);
     state.pathRound = Math.min(...page.items.map((s) => s.round));
+    state.focus = "path";
     out.textContent =
       `${found.name}: ` +
       page.items
@@ -411,6 +483,7 @@
     if (!button) return;
     if (button.id === "all-rounds") {
       state.allRounds = !state.allRounds;
+      state.focus = "play";
       button.textContent = state.allRounds ? "Last rounds" : "All rounds";
     } else {
       const step = { in: 1.25, out: 0.8, reset: 0 }[button.dataset.zoom];

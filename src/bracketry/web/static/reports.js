@@ -32,7 +32,7 @@ const ReportsView = (() => {
     const people = (session.participants || []).filter(Boolean);
     const name = (id) => (people.find((p) => p.player_id === id) || { name: `player ${id}` }).name;
     const others = people.filter((p) => p.player_id !== r.reporter_id).map((p) => p.name).join(" and ") || "the opponent";
-    const match = `${label(session)} ${people.map((p) => p.name).join(" – ")}`;
+    const match = `${label(session)} · ${people.map((p) => p.name).join(" – ")}`;
     const said = `${name(r.reporter_id)} reported ${claim(r, name)}`;
     const answer =
       r.state === "disputed"

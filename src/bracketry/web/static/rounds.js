@@ -1,7 +1,8 @@
 "use strict";
 // The rounds view, for formats without a bracket to draw (round robin, Swiss, a group stage,
 // any format this page does not know): a round selector and one page of that round's
-// sessions, read with ?round=N&limit=…, so a big event is never loaded whole.
+// sessions, read with ?round=N&limit=…, so a big event is never loaded whole. Rounds go
+// by the names the monitor snapshot gives them; a forfeit or walkover reads "w/o".
 const RoundsView = (() => {
   const PAGE = 50;
 
@@ -17,12 +18,16 @@ const RoundsView = (() => {
     const people = (s.participants || []).map((p) =>
       p ? `<span class="${p.player_id === won ? "win" : ""}" data-player-id="${p.player_id}">${Bracketry.escape(p.name)}</span>` : null,
     );
-    if (s.result && s.result.outcome === "bye") return `${people.filter(Boolean).join("")} <span class="bye">bye</span>`;
+    if (s.result && s.result.outcome === "bye" && s.result.source !== "walkover") {
+      return `${people.filter(Boolean).join("")} <span class="bye">bye</span>`;
+    }
     return people.map((p) => p || '<span class="tbd">–</span>').join(" – ");
   }
 
   function outcome(result) {
     if (!result) return "–";
+    if (result.outcome === "double_forfeit") return "w/o (both)";
+    if (BracketView.walkover(result)) return "w/o";
     const score = result.score_a === null || result.score_b === null ? "" : `${result.score_a}–${result.score_b}`;
     if (result.outcome === "win") return score || "win";
     if (result.outcome === "draw") return score ? `draw ${score}` : "draw";
@@ -36,7 +41,8 @@ const RoundsView = (() => {
 
   // A view in `container`; base: the tournament's API path.
   function create(container, base) {
-    const view = { stage: null, rounds: 0, current: 1, pinned: 0, offset: 0, path: "", loads: 0, pickable: null };
+    const view = { stage: null, rounds: 0, labels: [], current: 1, pinned: 0, offset: 0, path: "", loads: 0, pickable: null };
+    const roundName = (round) => view.labels[round - 1] || `Round ${round}`;
     container.innerHTML =
       '<div class="round-bar">' +
       '<button type="button" data-step="-1" aria-label="previous round">‹</button>' +
@@ -74,8 +80,9 @@ const RoundsView = (() => {
     async function load() {
       const ticket = ++view.loads;
       const round = shown();
-      if (select.options.length !== view.rounds) {
-        select.innerHTML = Array.from({ length: view.rounds }, (_, i) => `<option value="${i + 1}">${i + 1}</option>`).join("");
+      const titles = Array.from({ length: view.rounds }, (_, i) => roundName(i + 1));
+      if ([...select.options].map((o) => o.textContent).join("|") !== titles.join("|")) {
+        select.innerHTML = titles.map((title, i) => `<option value="${i + 1}">${Bracketry.escape(title)}</option>`).join("");
       }
       select.value = String(round);
       const page = await Bracketry.api("GET", `${base}/sessions?round=${round}&limit=${PAGE}&offset=${view.offset}`);
@@ -92,7 +99,7 @@ const RoundsView = (() => {
               const who = (s.participants || []).map((p) => (p ? p.name : "to be decided")).join(" vs ");
               const verb = s.status === "completed" ? "Correct" : "Record";
               const action = pick
-                ? `<button type="button" class="pick-row" data-session-id="${s.id}" aria-label="${Bracketry.escape(`${verb} the result of round ${round}, board ${board(s)}: ${who}`)}">${verb}</button>`
+                ? `<button type="button" class="pick-row" data-session-id="${s.id}" aria-label="${Bracketry.escape(`${verb} the result of ${roundName(round)}, board ${board(s)}: ${who}`)}">${verb}</button>`
                 : "";
               return (
                 `<tr class="${s.status}${onPath ? " on-path" : ""}" data-session-id="${s.id}">` +
@@ -105,16 +112,17 @@ const RoundsView = (() => {
       const otherStage = items.length < page.items.length; // this stage's last page
       const first = items.length ? view.offset + 1 : 0;
       container.querySelector('[data-testid="round-caption"]').textContent =
-        `${view.rounds} rounds · sessions ${first}–${view.offset + items.length}` + (view.stage === null ? ` of ${page.total}` : "");
+        `${view.rounds} rounds · matches ${first}–${view.offset + items.length}` + (view.stage === null ? ` of ${page.total}` : "");
       earlier.hidden = view.offset === 0;
       later.hidden = page.next_offset === null || otherStage;
     }
 
-    // stage: only this stage's sessions (null: all); rounds: the last round; current: the
-    // round shown until one is picked; path: a player id to highlight.
-    function update({ stage, rounds, current, path, pickable = null }) {
+    // stage: only this stage's sessions (null: all); rounds: the last round; labels: the
+    // rounds' names; current: the round shown until one is picked; path: a player id to
+    // highlight.
+    function update({ stage, rounds, labels = [], current, path, pickable = null }) {
       if (current !== view.current && !view.pinned) view.offset = 0;
-      Object.assign(view, { stage, rounds, current, path, pickable });
+      Object.assign(view, { stage, rounds, labels, current, path, pickable });
       return load();
     }
 

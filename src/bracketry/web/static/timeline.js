@@ -44,7 +44,7 @@ const TimelineView = (() => {
     const { session: s, slot } = item;
     const start = x(Date.parse(slot.starts_at));
     const width = Math.max(3, x(Date.parse(slot.ends_at)) - start - 2);
-    const text = `${label(s)} ${players(s)}`;
+    const text = `${label(s)} · ${players(s)}`;
     const when = `${slot.starts_at.slice(0, 10)} ${slot.starts_at.slice(11, 16)}–${slot.ends_at.slice(11, 16)} ${zoneName(offsetOf(slot.starts_at))}`;
     const title = `${text}\n${when} · ${slot.venue}, field ${slot.field} · ${s.status}`;
     return (
