@@ -212,3 +212,33 @@ def test_a_large_field_pages_and_the_drawn_list_has_no_controls(
     expect(section.locator("input:visible")).to_have_count(0)
     shoot(page, save_screenshot, "drawn")
     assert_clean(problems)
+
+
+def test_the_waiting_list_shows_who_waits_and_lets_the_organizer_check_them_in(
+    page: Page, live_server: httpx.Client, problems: BrowserProblems
+) -> None:
+    base_url = str(live_server.base_url).rstrip("/")
+    now = datetime.now(UTC)
+    window = {
+        "opens_at": (now - timedelta(hours=1)).isoformat(),
+        "closes_at": (now + timedelta(hours=2)).isoformat(),
+    }
+    tournament_id = organizer_tournament(live_server, "org-wait", max_players=2, check_in=window)
+    full = {"players": [{"name": "Ada Lovelace"}, {"name": "Bob"}]}
+    enrolled = live_server.post(f"{API}/tournaments/{tournament_id}/enrollments", json=full)
+    assert enrolled.status_code == 201, enrolled.text
+    make_user(live_server, "late-comer", "player", name="Late Comer")
+    joined = live_server.post(
+        f"{API}/tournaments/{tournament_id}/join",
+        headers=bearer(sign_in(live_server, "late-comer")["access_token"]),
+    )
+    assert joined.status_code == 202, joined.text
+    open_manage_page(page, base_url, tournament_id, "org-wait")
+    waiting = page.get_by_test_id("waiting")
+    expect(waiting.locator("li")).to_have_text(["Late Comer · not checked in yet Check in"])
+    waiting.get_by_role("button", name="Check in Late Comer").click()
+    expect(page.get_by_test_id("list-ok")).to_have_text("Late Comer is checked in.")
+    expect(waiting.locator("li")).to_have_text(["Late Comer · checked in"])
+    listed_waiting = live_server.get(f"{API}/tournaments/{tournament_id}/waitlist").json()
+    assert [(w["name"], w["checked_in"]) for w in listed_waiting] == [("Late Comer", True)]
+    assert_clean(problems)

@@ -558,4 +558,5 @@
       reload();
     }
   });
+  reload(); // at once, not only when the first snapshot comes
 })();
