@@ -159,6 +159,7 @@ def test_a_refused_report_is_told_and_the_opponent_disputes_on_the_public_page(
     page.goto(f"{base_url}/me")
     sign_in(page, "ben")
     page.wait_for_url(re.compile(rf"/players/{ids['ben']}$"))
+    expect(page.get_by_test_id("upcoming").locator("li")).to_have_count(1)  # loaded
     page.goto(f"{base_url}/t/{tid}")
     mine = page.get_by_test_id("my-match")
     mine.get_by_label(a, exact=True).fill("2")
@@ -176,6 +177,7 @@ def test_a_refused_report_is_told_and_the_opponent_disputes_on_the_public_page(
     other.goto(f"{base_url}/me")
     sign_in(other, rival)
     other.wait_for_url(re.compile(rf"/players/{ids[rival]}$"))
+    expect(other.get_by_test_id("upcoming").locator("li")).to_have_count(1)  # loaded
     other.goto(f"{base_url}/t/{tid}")
     theirs = other.get_by_test_id("my-match")
     expect(theirs).to_contain_text(f"Ben Ode reported {a} 2 {DASH} 0 {b}")
