@@ -106,7 +106,7 @@ def test_auto_launch_of_1024_players_completes_live(
     landed = len(navigations)
     tournament_id = int(page.url.rsplit("/", 1)[1])
 
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED", timeout=LIVE_S)
+    expect(tid(page, "tournament-status")).to_have_text("Completed", timeout=LIVE_S)
     expect(tid(page, "sessions-count")).to_have_text("1024", timeout=LIVE_S)
     expect(tid(page, "results-pct")).to_have_text("100", timeout=LIVE_S)
     expect(tid(page, "players-count")).to_have_text("1024")
@@ -142,19 +142,19 @@ def test_a_late_first_read_never_overwrites_the_stream(
 
     page.route(re.compile(rf"/api/v1/tournaments/{tournament_id}/monitor$"), hold)
     open_monitor(page, base_url, tournament_id)
-    expect(tid(page, "tournament-status")).to_have_text("IN_PROGRESS")
+    expect(tid(page, "tournament-status")).to_have_text("In progress")
     assert len(held) == 1
     for action in ("simulate-results", "calculate-rankings", "complete"):
         answer = live_server.post(f"{API}/tournaments/{tournament_id}/{action}")
         assert answer.status_code == 200, answer.text
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED", timeout=LIVE_S)
+    expect(tid(page, "tournament-status")).to_have_text("Completed", timeout=LIVE_S)
 
     route, stale = held[0]
     assert stale.json()["status"] == "IN_PROGRESS"
     with page.expect_response(re.compile(r"/monitor$")):
         route.fulfill(response=stale)
     page.wait_for_timeout(500)  # time for the page to draw the stale answer, were it to
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED")
+    expect(tid(page, "tournament-status")).to_have_text("Completed")
     assert_clean(problems)
 
 
@@ -175,7 +175,7 @@ def test_a_slow_reload_never_draws_over_a_newer_one(
 
     page.route(re.compile(r"/sessions\?status=ready"), hold_first)
     open_monitor(page, base_url, tournament_id)
-    expect(tid(page, "tournament-status")).to_have_text("IN_PROGRESS")
+    expect(tid(page, "tournament-status")).to_have_text("In progress")
     for _ in range(100):  # the first reload asks for the ready list
         if held:
             break
@@ -226,7 +226,7 @@ def test_manual_results_and_actions_update_the_monitor_live(
         lambda frame: navigations.append(frame.url) if frame == page.main_frame else None,
     )
 
-    expect(tid(page, "tournament-status")).to_have_text("IN_PROGRESS")
+    expect(tid(page, "tournament-status")).to_have_text("In progress")
     expect(tid(page, "sessions-count")).to_have_text("8")
     options = tid(page, "result-session").locator("option")
     expect(options).to_have_count(4)
@@ -264,7 +264,7 @@ def test_manual_results_and_actions_update_the_monitor_live(
         button.click()
         if action == "simulate":
             expect(tid(page, "results-pct")).to_have_text("100", timeout=LIVE_S)
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED", timeout=LIVE_S)
+    expect(tid(page, "tournament-status")).to_have_text("Completed", timeout=LIVE_S)
     expect(tid(page, "champion")).to_be_visible(timeout=LIVE_S)
     expect(tid(page, "action-error")).to_have_text("")
     expect(page.locator("[data-action]:visible")).to_have_count(0)
@@ -285,7 +285,7 @@ def test_monitor_is_stable_before_and_during_generation(
         lambda frame: navigations.append(frame.url) if frame == page.main_frame else None,
     )
 
-    expect(tid(page, "tournament-status")).to_have_text("ENROLLMENT_CLOSED")
+    expect(tid(page, "tournament-status")).to_have_text("Enrollment closed")
     expect(tid(page, "players-count")).to_have_text("200")
     expect(tid(page, "sessions-count")).to_have_text("0")
     expect(tid(page, "generation-status")).to_have_text("not requested")
@@ -302,7 +302,7 @@ def test_monitor_is_stable_before_and_during_generation(
     # 200 players in a bracket of 256 (with third place): 56 byes, 200 matches to play.
     expect(tid(page, "sessions-count")).to_have_text("200", timeout=LIVE_S)
     expect(tid(page, "generation-status")).to_have_text("done", timeout=LIVE_S)
-    expect(tid(page, "tournament-status")).to_have_text("IN_PROGRESS", timeout=LIVE_S)
+    expect(tid(page, "tournament-status")).to_have_text("In progress", timeout=LIVE_S)
     expect(generate).to_be_hidden()
     expect(page.locator("svg .match").first).to_be_visible(timeout=LIVE_S)
     assert len(all_sessions(live_server, tournament_id)) == 256
@@ -338,7 +338,7 @@ def test_generation_status_reaches_done_when_an_auto_run_completes(
     )
     assert answer.status_code == 202, answer.text
     task_id = answer.json()["task_id"]
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED", timeout=LIVE_S)
+    expect(tid(page, "tournament-status")).to_have_text("Completed", timeout=LIVE_S)
     assert poll_until_finished(live_server, tournament_id, task_id)["status"] == "done"
     # The job is done on the server now: the stream has a second to tell the page.
     expect(tid(page, "generation-status")).to_have_text("done", timeout=5_000)
@@ -361,7 +361,7 @@ def test_player_search_shows_the_path(
     assert len(played) >= 2
 
     open_monitor(page, base_url, tournament_id)
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED")
+    expect(tid(page, "tournament-status")).to_have_text("Completed")
     expect(page.locator("svg .match").first).to_be_visible(timeout=LIVE_S)
     tid(page, "player-search").fill(player["name"].lower())
     page.locator("#search-form button[type=submit]").click()
@@ -418,7 +418,7 @@ def test_serve_stops_promptly_while_a_monitor_is_open(
             tournament_id = scenario(http, 8, "manual")
         with page.expect_response(re.compile(rf"/tournaments/{tournament_id}/events$")):
             page.goto(f"{base_url}/tournaments/{tournament_id}")
-        expect(tid(page, "tournament-status")).to_have_text("IN_PROGRESS")
+        expect(tid(page, "tournament-status")).to_have_text("In progress")
         expect(page.locator("svg .match").first).to_be_visible()
         assert_clean(problems)
 

@@ -129,7 +129,7 @@ def test_launching_a_format_shows_its_view(
     tournament_id = int(page.url.rsplit("/", 1)[1])
     assert get_tournament(live_server, tournament_id)["format"] == tournament_format
     expect(tid(page, "tournament-format")).to_have_text(format_label(tournament_format))
-    status = "COMPLETED" if mode == "auto" else "IN_PROGRESS"
+    status = "Completed" if mode == "auto" else "In progress"
     expect(tid(page, "tournament-status")).to_have_text(status, timeout=LIVE_S)
     sessions = all_sessions(live_server, tournament_id)
     expect(tid(page, "sessions-count")).to_have_text(str(len(sessions)), timeout=LIVE_S)
@@ -170,7 +170,7 @@ def test_round_robin_rounds_view_draws_and_points_rankings(
     navigations = track_navigations(page)
 
     # Every round is ready at once: the view opens on the first, the round in play.
-    expect(tid(page, "rounds")).to_contain_text("Sessions by round")
+    expect(tid(page, "rounds")).to_contain_text("Matches by round")
     expect(tid(page, "round-select").locator("option")).to_have_count(7)
     expect_round(page, sessions, 1)
     first = sessions[0]
@@ -316,7 +316,7 @@ def test_double_elimination_shows_each_bracket(
         button = page.locator(f'[data-action="{action}"]')
         expect(button).to_be_visible(timeout=LIVE_S)
         button.click()
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED", timeout=LIVE_S)
+    expect(tid(page, "tournament-status")).to_have_text("Completed", timeout=LIVE_S)
     sessions = all_sessions(live_server, tournament_id)
     finals = [s for s in sessions if s["side"] == "grand_final"]
     expect(tid(page, "part-grand_final").locator("svg .match")).to_have_count(len(finals))
@@ -439,7 +439,7 @@ def test_a_large_double_elimination_shows_its_last_rounds_and_grand_final(
     tournament_id = answer.json()["tournament_id"]
     requests = session_requests(page)
     open_monitor(page, base_of(live_server), tournament_id)
-    expect(tid(page, "tournament-status")).to_have_text("COMPLETED", timeout=LIVE_S)
+    expect(tid(page, "tournament-status")).to_have_text("Completed", timeout=LIVE_S)
     sessions = all_sessions(live_server, tournament_id)
     finals = [s for s in sessions if s["side"] == "grand_final"]
     # Winners rounds 2-7 and losers rounds 7-12 of 12 are drawn; the grand final(s) too,

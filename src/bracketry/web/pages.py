@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from bracketry.api.deps import ReadDb
 from bracketry.schemas.formats import FORMAT_NAMES
 from bracketry.schemas.scenario import CONFIRM_FROM, MAX_SCENARIO_PLAYERS
+from bracketry.schemas.status import Status
 from bracketry.service import monitor
 from bracketry.service import tournaments as tournament_service
 from bracketry.service.errors import NotFound
@@ -70,5 +71,12 @@ def monitor_page(tournament_id: str, request: Request, db: ReadDb) -> HTMLRespon
     except NotFound:
         return not_found(request, NO_TOURNAMENT)
     return templates.TemplateResponse(
-        request, "monitor.html", {"snap": snapshot, "format_label": format_label(snapshot.format)}
+        request,
+        "monitor.html",
+        {
+            "snap": snapshot,
+            "format_label": format_label(snapshot.format),
+            "status_words": status_words(snapshot.status),
+            "words": {str(s): status_words(s) for s in Status},
+        },
     )

@@ -23,7 +23,7 @@
   const VIEWS = { knockout: "knockout", double_elimination: "double", groups: "groups" }; // else "rounds"
   const TITLES = { knockout: "Bracket", double: "Brackets", groups: "Knockout and groups", rounds: "Rounds" };
   const view = VIEWS[root.dataset.format] || "rounds";
-  const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [], focus: null, rankOffset: 0 };
+  const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [], focus: null, rankOffset: 0, draws: 0 };
   const roundsView = RoundsView.create(document.getElementById("rounds-view"), base);
   const timeline = TimelineView.create(document.getElementById("schedule"), base, (s) => sessionLabel(s));
   // Sessions with an open report are marked wherever they are drawn.
@@ -179,9 +179,13 @@
       pane.innerHTML = `<p class="empty" data-testid="generation-progress">${Bracketry.escape(job ? busy : "No matches yet.")}</p>`;
       return;
     }
-    if (view === "knockout") return loadKnockout(pane).then(() => focus(pane));
-    if (view === "double") return loadDouble(pane).then(() => focus(pane));
-    if (view === "groups") return Promise.all([loadGroupsKnockout(pane).then(() => focus(pane)), loadRounds(1)]);
+    // Only the latest of overlapping draws is drawn (and scrolled): an older one may answer last.
+    const ticket = ++state.draws;
+    const latest = () => ticket === state.draws;
+    const scroll = (drawn) => drawn && focus(pane);
+    if (view === "knockout") return loadKnockout(pane, latest).then(scroll);
+    if (view === "double") return loadDouble(pane, latest).then(scroll);
+    if (view === "groups") return Promise.all([loadGroupsKnockout(pane, latest).then(scroll), loadRounds(1)]);
     pane.hidden = true;
     return loadRounds(null);
   }
@@ -207,16 +211,18 @@
     BracketView.reveal(pane, target);
   }
 
-  async function loadKnockout(pane) {
+  async function loadKnockout(pane, latest) {
     const last = state.snap.rounds;
     const first = firstShown(last);
     const lists = await Promise.all(range(first, last).map(sessionsOfRound));
+    if (!latest()) return false;
     BracketView.render(pane, lists.flat(), first, last, drawing(1, "main"));
+    return true;
   }
 
   // Winners bracket, losers bracket and grand final(s), each its own section. The grand
   // final comes last in its round, so outside the rounds read whole it is read from the end.
-  async function loadDouble(pane) {
+  async function loadDouble(pane, latest) {
     const parts = [
       { key: "main", title: "Winners bracket", layout: "halving" },
       { key: "losers", title: "Losers bracket", layout: "even" },
@@ -234,22 +240,26 @@
     for (const part of parts) {
       part.sessions = sessions.filter((s) => s.side === part.key && s.round >= part.firstRound);
     }
+    if (!latest()) return false;
     BracketView.renderParts(pane, parts, drawing(1, "main"));
+    return true;
   }
 
   // Groups: the knockout (stage 2) once the groups are over. Its sessions come after the
   // groups' in each round: 2^(last − r) of them, and the third-place match in the last.
-  async function loadGroupsKnockout(pane) {
+  async function loadGroupsKnockout(pane, latest) {
     const last = lastRound(2, "main");
     pane.hidden = false;
     if (!last) {
       pane.innerHTML = '<p class="empty">The knockout is drawn once every group match is decided.</p>';
-      return;
+      return false;
     }
     const first = firstShown(last);
     const lists = await Promise.all(range(first, last).map((round) => roundTail(round, 2 ** (last - round) + 1)));
     const knockout = lists.flat().filter((s) => s.stage === 2);
+    if (!latest()) return false;
     BracketView.render(pane, knockout, first, last, drawing(2, "main"));
+    return true;
   }
 
   // One stage's rounds (null: every session of a round), opening on the round in play.
