@@ -212,6 +212,19 @@ def test_a_heat_is_recorded_by_its_players_names(
     expect(page.get_by_test_id("results-pct")).to_have_text("100")
     expect(page.get_by_role("button", name=re.compile("^Record the result"))).to_have_count(0)
     shoot(page, save_screenshot, "heats-recorded")
+
+    # A correction: the form holds what was recorded; the player who did not finish did.
+    page.get_by_role(
+        "button", name=f"Correct the result of round 1, heat {first['number']}"
+    ).click()
+    expect(dialog.get_by_label(names[0], exact=True)).to_have_value("12.5")
+    expect(dialog.get_by_label(f"{names[2]} did not start or finish")).to_be_checked()
+    dialog.get_by_label(names[0], exact=True).fill("11.0")
+    dialog.get_by_role("button", name="Record corrected result").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("result-note")).to_have_text(
+        re.compile(f"^Corrected: .+, heat {first['number']}, {names[0]} first.$")
+    )
     assert_clean(problems)
 
 
