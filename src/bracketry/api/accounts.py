@@ -27,7 +27,7 @@ from bracketry.api.deps import (
     allow,
     context,
 )
-from bracketry.api.params import MAX_ID, Offset, limit_param
+from bracketry.api.params import MAX_ID, Offset, TournamentId, limit_param
 from bracketry.schemas.account import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -40,9 +40,9 @@ from bracketry.schemas.account import (
     UserRead,
     UserUpdate,
 )
-from bracketry.schemas.credential import CredentialRead
+from bracketry.schemas.credential import CredentialRead, TournamentRights
 from bracketry.schemas.names import PlainText
-from bracketry.service import accounts, sign_ins, tokens
+from bracketry.service import access, accounts, sign_ins, tokens, tournaments
 from bracketry.service.access import Principal, Rule
 from bracketry.service.errors import Conflict, Forbidden, Unauthorized
 from bracketry.service.throttle import Throttle
@@ -167,6 +167,22 @@ def credential(who: Caller) -> CredentialRead:
     if who is None:  # the rule lets nobody unsigned in
         raise Unauthorized("sign in first")
     return CredentialRead(role=who.role, user_id=who.user_id, via=who.via, scope=who.scope)
+
+
+@router.get("/tournaments/{tournament_id}/rights", dependencies=[Signed])
+def tournament_rights(tournament_id: TournamentId, who: Caller, db: ReadDb) -> TournamentRights:
+    """What the token sent may do to this tournament (the manage page shows only that)."""
+    if who is None:  # the rule lets nobody unsigned in
+        raise Unauthorized("sign in first")
+    tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
+    found = access.rights(db, who, tournament)
+    return TournamentRights(
+        role=who.role,
+        scope=who.scope,
+        owner=found.owner,
+        manage=found.manage,
+        record_results=found.record_results,
+    )
 
 
 @router.get("/auth/api-keys", dependencies=[Person])

@@ -19,3 +19,15 @@ class CredentialRead(BaseModel):
         description="How it came: the admin token, a password sign-in, or an API key."
     )
     scope: KeyScope = Field(description="An API key's scope; full for any other credential.")
+
+
+class TournamentRights(BaseModel):
+    """What the token sent may do to one tournament, by the checks its routes apply."""
+
+    role: Role
+    scope: KeyScope = Field(description="An API key's scope; full for any other credential.")
+    owner: bool = Field(description="Its organiser or an admin, whatever a key's scope.")
+    manage: bool = Field(description="May change it: lifecycle, name, players and results.")
+    record_results: bool = Field(
+        description="May record and correct results (its organiser, admins, its referees)."
+    )

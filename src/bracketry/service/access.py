@@ -160,6 +160,36 @@ def check(
     raise Forbidden(f"a {principal.role} may not do this (needs: {rule})")
 
 
+@dataclass(frozen=True)
+class Rights:
+    """What a caller may do to one tournament, by the same checks the routes apply."""
+
+    owner: bool
+    """The tournament's organiser or an admin, whatever the key's scope."""
+    manage: bool
+    """May make every organiser's change (lifecycle, players, results)."""
+    record_results: bool
+    """May record and correct results (organisers, admins and its assigned referees)."""
+
+
+def rights(db: Session, principal: Principal | None, tournament: Tournament) -> Rights:
+    """What ``principal`` may do to ``tournament``: :func:`check` asked for a change of
+    each kind, so a page offers only what will succeed."""
+
+    def passes(rule: Rule) -> bool:
+        try:
+            check(db, principal, rule, tournament.id, "POST")
+        except (Unauthorized, Forbidden):
+            return False
+        return True
+
+    return Rights(
+        owner=owns(principal, tournament.owner_id),
+        manage=passes(Rule.OWNER),
+        record_results=passes(Rule.REFEREE),
+    )
+
+
 def owns(principal: Principal | None, owner_id: int | None) -> bool:
     """Whether ``principal`` is an admin or the organiser who owns a tournament of
     ``owner_id``."""

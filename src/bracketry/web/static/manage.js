@@ -2,9 +2,9 @@
 // The manage page: the lifecycle moves allowed now, renaming and deleting, results by choosing
 // a match, and corrections that say which later results they clear. Every change is an API
 // call with the kept token; the controls show only once the API has answered that this viewer
-// may manage the tournament (its organiser's audit log is readable to its organiser and admins
-// only) and what the token may do (a "read" API key only reads; a "results" key records
-// results). One message shows at a time, and every message goes when the tournament's status
+// may change the tournament: GET …/rights says what this token may do here (its organizer or
+// an admin manages; a "read" API key only reads; a "results" key or an assigned referee
+// records results). One message shows at a time, and every message goes when the tournament's status
 // or the viewer changes: none describes a state that is gone.
 //
 // ManagePage is shared with heat-entry.js and manage-reports.js (loaded after this script).
@@ -57,14 +57,15 @@ const ManagePage = (() => {
     results: "This key may record results only: the lifecycle, the name and the players are its organizer’s.",
   };
 
+  // One read of what this token may do here, by the same checks the API's changes apply.
   async function whatMay() {
-    await Bracketry.api("GET", `${base}/audit?limit=1`, undefined, { auth: true });
-    try {
-      return (await Bracketry.api("GET", "/auth/credential", undefined, { auth: true })).scope;
-    } catch (failure) {
-      if (failure.status === 401) throw failure;
-      return "full"; // the API still refuses what the token may not do
-    }
+    const rights = await Bracketry.api("GET", `${base}/rights`, undefined, { auth: true });
+    if (rights.manage) return "full";
+    if (rights.record_results) return "results";
+    if (rights.owner) return rights.scope; // its organiser's key that may only read
+    const refused = new Error("not this tournament's organizer");
+    refused.status = 403;
+    throw refused;
   }
 
   async function checkAccess() {
