@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.session import DisputeIn, ReportRead, ResultCreate, SessionRead
@@ -21,15 +21,15 @@ from bracketry.service import formats, results, sessions
 from bracketry.service.access import Principal
 from bracketry.service.errors import Conflict, Forbidden, ServiceError
 from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.report_settling import OPEN
 from bracketry.service.report_voids import pairing, void, void_reason
 from bracketry.service.tournaments import get_or_raise, lock_or_raise
 from bracketry.store.database import Database
-from bracketry.store.models import Match, Report, Result
+from bracketry.store.models import Match, Report
 from bracketry.store.types import utcnow
 
 State = Literal["pending", "confirmed", "disputed", "resolved"]
 PLAYERS_SOURCE = "players"
-OPEN = ("pending", "disputed")
 """States of a report that still waits for an answer or for the organiser."""
 
 
@@ -122,24 +122,6 @@ def dispute(
     row.state, row.reason, row.updated_at = "disputed", dispute_in.reason, utcnow()
     db.flush()
     return _view(db, tournament_id, session_id)
-
-
-def resolve_decided(db: Session, tournament_id: int) -> int:
-    """Settle as the organiser's every open report whose match has a result by now (results
-    written in bulk, like a simulation's, pass no report by); how many there were. A result
-    recorded one by one settles its report itself (:func:`bracketry.service.results.record`)."""
-    decided = select(Result.match_id).where(Result.tournament_id == tournament_id)
-    settled = db.execute(
-        update(Report)
-        .where(
-            Report.tournament_id == tournament_id,
-            Report.state.in_(OPEN),
-            Report.match_id.in_(decided),
-        )
-        .values(state="resolved", updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    return int(settled.rowcount or 0)
 
 
 def listed(

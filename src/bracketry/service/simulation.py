@@ -19,7 +19,7 @@ from bracketry.engine.model import NO_WINNER, Outcome, outcome_code
 from bracketry.engine.play import play_out
 from bracketry.engine.simulate import DRAW_RATE, rating_decider
 from bracketry.schemas.session import SimulationOutcome
-from bracketry.service import bracket_state, formats, heat_results, reports
+from bracketry.service import bracket_state, formats, heat_results, report_settling
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.models import Tournament
@@ -43,7 +43,7 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
         state, added = formats.extend(db, tournament=tournament, fmt=fmt, state=state)
         if not added:
             break
-    reports.resolve_decided(db, tournament_id)
+    report_settling.resolve_decided(db, tournament_id)
     decided = int(state.progress.decided.sum())
     total = state.bracket.match_count
     return SimulationOutcome(
