@@ -1,16 +1,20 @@
 """The lists of the pages: rankings a page at a time with the format's own figures, the
-tournaments list with creation dates and real progress, and the monitor's engineering
-figures kept behind "Details"."""
+tournaments list with creation dates and real progress, the monitor's engineering
+figures kept behind "Details", and a running generation's phase and share done."""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
 
+from bracketry.service import jobs
+from bracketry.settings import Settings
+from bracketry.store.database import Database
 from tests.api.helpers import API, closed_tournament, generate_now, get_tournament
 from tests.ui.conftest import BrowserProblems
 from tests.ui.test_bracket_labels import shoot
@@ -112,4 +116,45 @@ def test_engineering_figures_are_behind_details(
     expect(timings).to_be_visible()
     expect(timings).to_contain_text("queue ")
     shoot(page, save_screenshot, "monitor-details")
+    assert_clean(problems)
+
+
+def test_a_running_generation_shows_its_phase_and_share_done(
+    page: Page, live_server: httpx.Client, settings: Settings, problems: BrowserProblems
+) -> None:
+    """The job is held as it starts writing matches: the page must say so, live."""
+    base_url = str(live_server.base_url).rstrip("/")
+    tournament_id = closed_tournament(live_server, 64)
+    database = Database(settings.database_url)
+    with database.write() as db:
+        job = jobs.new_job(tournament_id)
+        db.add(job)
+        job_id = job.id
+    open_monitor(page, base_url, tournament_id)
+    status = tid(page, "generation-status")
+    expect(status).to_have_text("queued: Waiting to start (0 %)", timeout=LIVE_S)
+
+    writing, go_on = threading.Event(), threading.Event()
+
+    def hold(phase: str) -> None:
+        if phase == "writing":
+            writing.set()
+            go_on.wait(LIVE_S / 1000)
+
+    runner = threading.Thread(
+        target=jobs.run, kwargs={"database": database, "job_id": job_id, "on_phase": hold}
+    )
+    runner.start()
+    try:
+        assert writing.wait(LIVE_S / 1000)
+        expect(status).to_have_text(
+            re.compile(r"^running: Writing matches \([1-9]\d?(\.\d)? %\)$"), timeout=LIVE_S
+        )
+        expect(tid(page, "generation-progress")).to_contain_text("writing matches")
+    finally:
+        go_on.set()
+        runner.join()
+        database.dispose()
+    expect(status).to_have_text("done", timeout=LIVE_S)
+    expect(page.locator("svg .match")).to_have_count(64, timeout=LIVE_S)
     assert_clean(problems)
