@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 from typing import Annotated, Any
@@ -117,8 +118,13 @@ class Settings(BaseSettings):
 
 
 def frame_origins(value: Any) -> list[str]:
-    """``value`` (a space-separated text or a list) as origins in lower case; a value that
-    is not an origin is refused, naming the setting."""
+    """``value`` (a space-separated text, a JSON list or a list) as origins in lower case; a
+    value that is not an origin is refused, naming the setting."""
+    if isinstance(value, str) and value.lstrip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise ValueError(f"BRACKETRY_FRAME_ANCESTORS: not a JSON list ({error})") from None
     given = value.split() if isinstance(value, str) else list(value or [])
     origins = []
     for item in given:

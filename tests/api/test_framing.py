@@ -88,3 +88,15 @@ def test_origins_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert Settings().frame_ancestors == ["https://a.example", "http://b.example:8080"]
     monkeypatch.setenv("BRACKETRY_FRAME_ANCESTORS", "")
     assert Settings().frame_ancestors == []
+
+
+def test_origins_may_come_as_a_json_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The form list settings take elsewhere (and what a parent process passes on): a
+    regression, '[]' used to stop the start."""
+    monkeypatch.setenv("BRACKETRY_FRAME_ANCESTORS", "[]")
+    assert Settings().frame_ancestors == []
+    monkeypatch.setenv("BRACKETRY_FRAME_ANCESTORS", '["https://A.example"]')
+    assert Settings().frame_ancestors == ["https://a.example"]
+    monkeypatch.setenv("BRACKETRY_FRAME_ANCESTORS", '["https://a.example"')
+    with pytest.raises(ValidationError, match="BRACKETRY_FRAME_ANCESTORS"):
+        Settings()

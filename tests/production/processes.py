@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -33,7 +34,8 @@ def environment(settings: Settings) -> dict[str, str]:
     """The process environment that carries ``settings``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRACKETRY_")}
     for name, value in settings.model_dump().items():
-        env[f"BRACKETRY_{name.upper()}"] = "" if value is None else str(value)
+        shown = json.dumps(value) if isinstance(value, list) else str(value)
+        env[f"BRACKETRY_{name.upper()}"] = "" if value is None else shown
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
