@@ -242,3 +242,34 @@ def test_the_waiting_list_shows_who_waits_and_lets_the_organizer_check_them_in(
     listed_waiting = live_server.get(f"{API}/tournaments/{tournament_id}/waitlist").json()
     assert [(w["name"], w["checked_in"]) for w in listed_waiting] == [("Late Comer", True)]
     assert_clean(problems)
+
+
+def test_a_removal_question_stays_while_the_list_changes(
+    page: Page, live_server: httpx.Client, problems: BrowserProblems
+) -> None:
+    """A regression: the list drawn again under an open question (another enrollment, or the
+    reload after a save) took the question away before the organizer could answer it."""
+    base_url = str(live_server.base_url).rstrip("/")
+    tournament_id = organizer_tournament(live_server, "org-question")
+    players = [{"name": "Ann"}, {"name": "Ben"}]
+    enrolled = live_server.post(
+        f"{API}/tournaments/{tournament_id}/enrollments", json={"players": players}
+    )
+    assert enrolled.status_code == 201, enrolled.text
+    open_manage_page(page, base_url, tournament_id, "org-question")
+    page.get_by_role("button", name="Remove Ben", exact=True).click()
+    question = page.get_by_role("button", name="Yes, remove Ben")
+    expect(question).to_be_visible()
+    with page.expect_response(lambda r: "/enrollments?" in r.url and r.ok, timeout=15_000):
+        more = live_server.post(
+            f"{API}/tournaments/{tournament_id}/enrollments", json={"name": "Cat"}
+        )
+        assert more.status_code == 201, more.text
+    page.wait_for_timeout(200)  # the reloaded list is in hand: it must not be drawn over
+    expect(question).to_be_visible()
+    question.click()
+    section = page.get_by_role("region", name="Players")
+    expect(page.get_by_test_id("list-ok")).to_have_text("Ben is removed.")
+    expect(section.get_by_role("cell", name="Cat", exact=True)).to_be_visible()
+    expect(section.get_by_role("cell", name="Ben", exact=True)).to_have_count(0)
+    assert_clean(problems)

@@ -14,7 +14,17 @@
   const PAGE = 100;
   const COLUMNS = { name: "name", rating: "rating", club: "club", external_id: "external id", seed: "seed" };
   const table = root.querySelector('[data-testid="enrolled"]');
-  const state = { manage: false, offset: 0, page: null, waiting: [], loadedFor: "", dragged: null, upload: null };
+  const state = {
+    manage: false,
+    offset: 0,
+    page: null,
+    waiting: [],
+    loadedFor: "",
+    dragged: null,
+    upload: null,
+    extraOpen: false, // an edit form or a removal question is open in the list
+    stale: false, // the list changed while it was open
+  };
 
   // An API message in plain words: statuses in the page's words, names of settings spelled out.
   function say(message) {
@@ -61,9 +71,15 @@
     });
   }
 
+  // A list that changes while a player's edit form or removal question is open is drawn once
+  // it closes: redrawing would take the open form away from under the organizer.
   function draw() {
     const page = state.page;
     if (!page) return;
+    if (state.extraOpen) {
+      state.stale = true;
+      return;
+    }
     const edit = editing();
     const withCheckIn = Boolean(page.check_in);
     const heads = [
@@ -346,6 +362,11 @@
   // ---- editing, removing, checking in --------------------------------------------------------
   function closeExtras() {
     for (const extra of table.querySelectorAll("tr.extra")) extra.remove();
+    state.extraOpen = false;
+    if (state.stale) {
+      state.stale = false;
+      draw();
+    }
   }
 
   function openEdit(tr, e) {
@@ -363,6 +384,7 @@
       '<div class="actions"><button type="submit">Save changes</button><button type="button" class="quiet" data-do="cancel">Cancel</button></div>' +
       '</form><p class="error" role="alert"></p></td>';
     tr.after(extra);
+    state.extraOpen = true;
     const form = extra.querySelector("form");
     form.elements.name.focus();
     form.addEventListener("submit", async (event) => {
@@ -378,8 +400,9 @@
       };
       try {
         await Bracketry.api("PATCH", `${base}/enrollments/${e.player_id}`, change);
-        byId("list-ok").textContent = `${change.name} is saved.`;
+        closeExtras();
         await reload();
+        byId("list-ok").textContent = `${change.name} is saved.`;
       } catch (failure) {
         const field = failure.field ? (COLUMNS[failure.field] || failure.field).replace(/^body\./, "") : "";
         extra.querySelector(".error").textContent = (field && field !== "player_id" ? `${field}: ` : "") + failureText(failure);
@@ -398,14 +421,16 @@
       `<button type="button" class="danger" data-do="remove-yes">Yes, remove ${name}</button>` +
       '<button type="button" class="quiet" data-do="cancel">Keep</button></div><p class="error" role="alert"></p></td>';
     tr.after(extra);
+    state.extraOpen = true;
     extra.querySelector('[data-do="cancel"]').focus();
     extra.querySelector('[data-do="remove-yes"]').addEventListener("click", async () => {
       clearNotes();
       forgetUpload();
       try {
         await Bracketry.api("DELETE", `${base}/enrollments/${e.player_id}`);
-        byId("list-ok").textContent = `${e.name} is removed.`;
+        closeExtras();
         await reload();
+        byId("list-ok").textContent = `${e.name} is removed.`;
       } catch (failure) {
         extra.querySelector(".error").textContent = failureText(failure);
       }
@@ -417,8 +442,8 @@
     forgetUpload();
     try {
       await Bracketry.api("POST", `${base}/enrollments/${playerId}/check-in`);
-      byId("list-ok").textContent = `${name} is checked in.`;
       await reload();
+      byId("list-ok").textContent = `${name} is checked in.`;
     } catch (failure) {
       where.textContent = `${name}: ${failureText(failure)}`;
     }
@@ -473,8 +498,8 @@
     });
     try {
       await Bracketry.api("PUT", `${base}/seeds`, seeds);
+      await reload(); // the message comes with the list it describes
       byId("list-ok").textContent = "Seeds saved.";
-      await reload();
       if (focusAfter) {
         const again = table.querySelector(`tr[data-player="${focusAfter.player}"] [data-do="${focusAfter.action}"]`);
         if (again && !again.disabled) again.focus();
@@ -547,6 +572,7 @@
 
   root.addEventListener("bracketry:manage", (event) => {
     state.manage = Boolean(event.detail.on);
+    if (!state.manage) closeExtras();
     draw();
     drawForms();
   });
