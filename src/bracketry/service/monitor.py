@@ -37,7 +37,7 @@ from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
 from bracketry.service.round_labels import side_labels
-from bracketry.service.sessions import match_counts
+from bracketry.service.sessions import progress, status_counts
 from bracketry.store.models import Job, Match, MatchSlot, Ranking, Report, Result, Tournament
 
 Fingerprint = tuple[Any, ...]
@@ -46,9 +46,11 @@ Fingerprint = tuple[Any, ...]
 def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     """The tournament as the monitor shows it now."""
     tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)
-    view = tournaments.read(db=db, tournament=tournament)
-    counts = view.matches
-    played = played_counts(db=db, tournament_id=tournament_id, generated=view.sessions_generated)
+    counts, played = (
+        status_counts(db=db, tournament_id=tournament_id)
+        if tournament.sessions_generated_at is not None
+        else (MatchCounts(), MatchCounts())
+    )
     rankings = db.execute(
         select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
     ).scalar_one()
@@ -121,24 +123,18 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     )
 
 
-def played_counts(*, db: Session, tournament_id: int, generated: bool) -> MatchCounts:
-    """A tournament's matches played or to play, by status (byes and walkovers left out);
-    none before its matches are ``generated``."""
-    if not generated:
-        return MatchCounts()
-    return match_counts(db=db, tournament_id=tournament_id, played_only=True)
-
-
 def results_pct(played: MatchCounts) -> float:
     """The share of matches played or to play that are decided, in percent."""
     return round(100.0 * played.completed / played.total, 1) if played.total else 0.0
 
 
 def progress_pct(*, db: Session, tournament_id: int, generated: bool) -> float | None:
-    """:func:`results_pct` of a tournament, None before its matches are ``generated``."""
+    """:func:`results_pct` of a tournament from counts on its indexes (the list shows it for
+    every tournament), None before its matches are ``generated``."""
     if not generated:
         return None
-    return results_pct(played_counts(db=db, tournament_id=tournament_id, generated=True))
+    playable, decided = progress(db=db, tournament_id=tournament_id)
+    return round(100.0 * decided / playable, 1) if playable else 0.0
 
 
 def fingerprint(*, db: Session, tournament_id: int) -> Fingerprint | None:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, not_, select
 from sqlalchemy.orm import Session, aliased
 
 from bracketry.engine.formats.heats import places
@@ -280,9 +280,36 @@ walkover a double forfeit left behind)."""
 def match_counts(*, db: Session, tournament_id: int, played_only: bool = False) -> MatchCounts:
     """How many of the tournament's matches are in each status; with ``played_only``, of
     those that are played or to play (see :data:`played_expr`), the ones progress counts."""
-    query = joined(select(status_expr, func.count())).where(Match.tournament_id == tournament_id)
-    if played_only:
-        query = query.where(played_expr)
-    rows = db.execute(query.group_by(status_expr)).all()
-    counts = {status: count for status, count in rows}
-    return MatchCounts(total=sum(counts.values()), **counts)
+    every, played = status_counts(db=db, tournament_id=tournament_id)
+    return played if played_only else every
+
+
+def status_counts(*, db: Session, tournament_id: int) -> tuple[MatchCounts, MatchCounts]:
+    """Every match and those played or to play, by status, in one pass over the matches."""
+    query = joined(select(status_expr, played_expr, func.count())).where(
+        Match.tournament_id == tournament_id
+    )
+    every: dict[str, int] = {}
+    played: dict[str, int] = {}
+    for status, counts_as_played, count in db.execute(query.group_by(status_expr, played_expr)):
+        every[status] = every.get(status, 0) + count
+        if counts_as_played:
+            played[status] = played.get(status, 0) + count
+    return (
+        MatchCounts(total=sum(every.values()), **every),
+        MatchCounts(total=sum(played.values()), **played),
+    )
+
+
+def progress(*, db: Session, tournament_id: int) -> tuple[int, int]:
+    """(matches played or to play, how many of them are decided), from two counts on the
+    tournament's indexes: the list of tournaments shows it without reading every match."""
+    matches = db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
+    ).scalar_one()
+    decided, unplayed = db.execute(
+        select(func.count(), func.count().filter(not_(played_expr))).where(
+            Result.tournament_id == tournament_id
+        )
+    ).one()
+    return matches - unplayed, decided - unplayed
