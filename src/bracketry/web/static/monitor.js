@@ -518,8 +518,8 @@
     pane.scrollTop = drag.top - (e.clientY - drag.y);
   });
 
-  // The stream is the source of truth; the one-off read only paints early. Its answer may
-  // arrive after a newer streamed snapshot (even the final one), so it never overwrites one.
+  // The stream is the source of truth; the snapshot the page came with only paints early
+  // (once every page script listens), and never over a newer streamed one.
   let streamed = false;
   const stream = new EventSource(`/api/v1${base}/events`);
   stream.addEventListener("snapshot", (event) => {
@@ -527,7 +527,10 @@
     showSnapshot(JSON.parse(event.data));
   });
   stream.addEventListener("end", () => stream.close());
-  Bracketry.api("GET", `${base}/monitor`).then((snap) => {
-    if (!streamed) showSnapshot(snap);
-  });
+  function paintFirst() {
+    const first = document.getElementById("first-snapshot");
+    if (!streamed && first) showSnapshot(JSON.parse(first.textContent));
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", paintFirst);
+  else paintFirst();
 })();
