@@ -87,6 +87,8 @@ def test_upcoming_matches_come_first_then_played_ones(client: TestClient, season
     assert body["name"] == "ann" and body["total"] == len(body["items"]) == 3
     items = body["items"]
     assert [i["upcoming"] for i in items] == [True, True, False]
+    # Rounds named as the bracket names them (4 players: a semi-final, then the final).
+    assert [i["round_name"] for i in items] == ["Semi-final", "Final", "Semi-final"]
     # Spring's first round (scheduled), then Winter's final (no slot), then the win.
     assert [i["tournament_id"] for i in items] == [season["spring"]] + [season["winter"]] * 2
     assert items[0]["slot"]["venue"] == "Hall" and items[0]["session"]["round"] == 1

@@ -13,8 +13,10 @@ from playwright.sync_api import Page, expect
 from tests.api.accounts_helpers import make_user
 from tests.api.helpers import API, all_sessions, generate_now
 from tests.api.test_schedule import add_venue, venue
+from tests.ui import screens
 from tests.ui.conftest import BrowserProblems
-from tests.ui.organizer_steps import NARROW, WIDE, Screenshot, sign_in
+from tests.ui.organizer_steps import sign_in
+from tests.ui.screens import WIDE, Screenshot
 from tests.ui.test_monitor import assert_clean
 
 DASH = "\N{EN DASH}"
@@ -22,14 +24,8 @@ NAMES = {"ann": "Ann Lee", "ben": "Ben Ode", "cat": "Cat Roy", "dan": "Dan Wu"}
 
 
 def shoot(page: Page, save: Screenshot, name: str) -> None:
-    """Full-page screenshots at 1280 and 390 px wide; nothing may be wider than the window."""
-    for label, size in (("1280", WIDE), ("390", NARROW)):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(150)
-        wider = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert wider <= 0, f"{name} is {wider} px wider than a {label} px window"
-        save(page, f"player-{name}-{label}")
-    page.set_viewport_size(WIDE)
+    """Screenshots of this page at both widths, after the layout checks."""
+    screens.shoot(page, save, f"player-{name}")
 
 
 def club_night(http: httpx.Client) -> tuple[int, dict[str, int]]:
@@ -113,7 +109,7 @@ def test_a_player_reports_on_the_public_page_and_the_opponent_confirms(
     shoot(other, save_screenshot, "opponent-confirmed")
 
     # Ann's public page follows live: her final now (its opponent still to be decided).
-    expect(mine).to_contain_text("Round 2")
+    expect(mine).to_contain_text("Final")
     expect(mine).to_contain_text("Opponent still to be decided")
     expect(mine.get_by_role("button")).to_have_count(0)
 

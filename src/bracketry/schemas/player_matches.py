@@ -16,6 +16,7 @@ class PlayerMatch(BaseModel):
     tournament: str = Field(description="The tournament's name.")
     tournament_status: Status
     session: SessionRead
+    round_name: str = Field(description="The round for people: Round 1 … Semi-final, Final.")
     opponents: list[ParticipantRead] = Field(
         description="The other players of the match (empty while still to be decided)."
     )

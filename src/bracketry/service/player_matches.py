@@ -22,6 +22,7 @@ from bracketry.schemas.status import Status
 from bracketry.service import sessions, timetable
 from bracketry.service.errors import Invalid, NotFound
 from bracketry.service.paging import next_offset
+from bracketry.service.round_labels import round_label
 from bracketry.store.models import (
     Advancement,
     HeatEntry,
@@ -67,7 +68,9 @@ def page(*, db: Session, player_id: int, limit: int, offset: int) -> PlayerMatch
         .limit(limit)
         .offset(offset)
     ).all()
-    items = [_item(row, view, player_id) for row, view in zip(rows, _views(db, rows), strict=True)]
+    lasts = _last_rounds(db, {row.tournament_id for row in rows})
+    views = _views(db, rows)
+    items = [_item(row, view, player_id, lasts) for row, view in zip(rows, views, strict=True)]
     following = next_offset(offset, len(items), total)
     return PlayerMatchPage(
         player_id=player_id, name=name, items=items, total=total, next_offset=following
@@ -138,6 +141,7 @@ def _view() -> Select[Any]:
         sessions.view_query().add_columns(
             Match.tournament_id,
             Tournament.name.label("tournament_name"),
+            Tournament.format.label("tournament_format"),
             Tournament.status.label("tournament_status"),
             MatchSlot.venue_id,
             MatchSlot.field,
@@ -168,7 +172,22 @@ def _with_report(row: Any) -> SessionRead:
     return view
 
 
-def _item(row: Any, view: SessionRead, player_id: int) -> PlayerMatch:
+def _last_rounds(db: Session, tournament_ids: set[int]) -> dict[tuple[int, int, str], int]:
+    """The last round of each stage and side of these tournaments (rounds are named from
+    the end: Final, Semi-final …), from the tournaments' match index."""
+    if not tournament_ids:
+        return {}
+    found = db.execute(
+        select(Match.tournament_id, Match.stage, Match.side, func.max(Match.round))
+        .where(Match.tournament_id.in_(sorted(tournament_ids)))
+        .group_by(Match.tournament_id, Match.stage, Match.side)
+    )
+    return {(tid, stage, side): last for tid, stage, side, last in found}
+
+
+def _item(
+    row: Any, view: SessionRead, player_id: int, lasts: dict[tuple[int, int, str], int]
+) -> PlayerMatch:
     others = [
         ParticipantRead(player_id=p.player_id, name=p.name)
         for p in view.participants or []
@@ -179,6 +198,13 @@ def _item(row: Any, view: SessionRead, player_id: int) -> PlayerMatch:
         tournament=row.tournament_name,
         tournament_status=Status(row.tournament_status),
         session=view,
+        round_name=round_label(
+            row.tournament_format,
+            view.stage,
+            view.side,
+            view.round,
+            lasts.get((row.tournament_id, view.stage, view.side), view.round),
+        ),
         opponents=others,
         slot=None if row.starts_at is None else timetable.slot_read(row),
         upcoming=view.result is None,

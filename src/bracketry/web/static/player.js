@@ -185,7 +185,7 @@ const PlayerMatches = (() => {
       link.href = `/t/${item.tournament_id}`;
       head.append(link, " · ");
     }
-    head.append(round(item.session));
+    head.append(item.session.side === "heat" ? round(item.session) : item.round_name);
     li.append(head, el("p", "pm-who", opponents(item)));
     if (item.upcoming || item.slot) li.append(el("p", "pm-when", place(item.slot)));
     if (!item.upcoming) li.append(el("p", "pm-result", resultLine(item, player)));
