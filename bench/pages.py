@@ -22,7 +22,6 @@ import contextlib
 import json
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,7 +31,7 @@ import httpx
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.production.processes import free_port
+from bench import served
 from tests.ui.chromium import CHROMIUM, CHROMIUM_ARGS
 
 TOKEN = "bench-token"
@@ -114,24 +113,8 @@ def serve(url: str, port: int) -> None:
 
 
 def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """The app in a process of its own; the process and its base URL once it answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.pages", "--serve", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health/live", timeout=2).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            raise RuntimeError("the server did not start")
-        time.sleep(0.1)
+    """This benchmark's server in a process of its own, once it answers."""
+    return served.start_server("bench.pages", url)
 
 
 def build(http: httpx.Client, tournament_format: str, players: int, results: int) -> int:

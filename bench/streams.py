@@ -19,7 +19,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,6 +26,8 @@ import uuid
 from pathlib import Path
 
 import httpx
+
+from bench import served
 
 TOKEN = "bench-token"
 PLAYERS = 1024
@@ -60,33 +61,9 @@ def serve(url: str, port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """The API in a process of its own; returns it and its base URL once it answers."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.streams", "--serve", url, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/health/live", timeout=2).status_code == 200:
-                return process, base
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.1)
+    """This benchmark's server in a process of its own, once it answers."""
+    return served.start_server("bench.streams", url)
 
 
 def set_up(http: httpx.Client) -> int:

@@ -5,28 +5,19 @@ lifecycle, recording results by choosing matches; and screenshots at both widths
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
 from tests.api.accounts_helpers import PASSWORD
+from tests.ui import screens
+from tests.ui.screens import Screenshot
 
-Screenshot = Callable[[Page, str], Path]
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 390, "height": 844}
 RECORD = re.compile("choose to record the result")
 
 
 def shoot(page: Page, save: Screenshot, name: str) -> None:
-    """Full-page screenshots at 1280 and 390 px wide; nothing may be wider than the window."""
-    for label, size in (("1280", WIDE), ("390", NARROW)):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(150)
-        wider = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert wider <= 0, f"{name} is {wider} px wider than a {label} px window"
-        save(page, f"organizer-{name}-{label}")
-    page.set_viewport_size(WIDE)
+    """Screenshots of this page at both widths, after the layout checks."""
+    screens.shoot(page, save, f"organizer-{name}")
 
 
 def sign_in(page: Page, username: str) -> None:

@@ -5,8 +5,6 @@ champion named once, and every page whole at 390 px wide."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import httpx
 from playwright.sync_api import Locator, Page, expect
@@ -19,43 +17,15 @@ from tests.api.helpers import (
     launch_scenario,
     poll_until_finished,
 )
+from tests.ui import screens
 from tests.ui.conftest import BrowserProblems
+from tests.ui.screens import Screenshot
 from tests.ui.test_monitor import LIVE_S, assert_clean, open_monitor, scenario, tid
-
-Screenshot = Callable[[Page, str], Path]
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 390, "height": 844}
-
-# Every element drawn inside a card, except inside the panes that scroll on purpose, whose
-# right edge passes the card's: nothing may run out of its card.
-OUT_OF_CARD = """() => {
-  const out = [];
-  for (const card of document.querySelectorAll(".card")) {
-    const edge = card.getBoundingClientRect().right + 1;
-    for (const el of card.querySelectorAll("*")) {
-      if (el.closest(".table-scroll, .bracket, .timeline, svg, option")) continue;
-      const box = el.getBoundingClientRect();
-      if (box.width && box.right > edge) out.push(`${el.tagName}: ${el.textContent.slice(0, 40)}`);
-    }
-  }
-  return out;
-}"""
 
 
 def shoot(page: Page, save: Screenshot, name: str) -> None:
-    """Screenshots at 1280 and 390 px: nothing wider than the window or out of its card, and
-    the header above the content, not over it."""
-    for label, size in (("1280", WIDE), ("390", NARROW)):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(150)
-        wider = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert wider <= 0, f"{name} is {wider} px wider than a {label} px window"
-        assert page.evaluate(OUT_OF_CARD) == [], f"{name} runs out of a card at {label} px"
-        header = page.locator("header.top").bounding_box()
-        main = page.locator("main").bounding_box()
-        assert header and main and header["y"] + header["height"] <= main["y"] + 1
-        save(page, f"bracket-{name}-{label}")
-    page.set_viewport_size(WIDE)
+    """Screenshots of this page at both widths, after the layout checks."""
+    screens.shoot(page, save, f"bracket-{name}")
 
 
 def record(http: httpx.Client, tournament_id: int, session: dict, **body: object) -> None:

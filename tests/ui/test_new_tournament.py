@@ -7,33 +7,24 @@ through the API."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
 from tests.api.accounts_helpers import PASSWORD, make_user
 from tests.api.helpers import API
+from tests.ui import screens
 from tests.ui.conftest import BrowserProblems
+from tests.ui.screens import WIDE, Screenshot
 from tests.ui.test_monitor import assert_clean
 
-Screenshot = Callable[[Page, str], Path]
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 390, "height": 844}
 PROGRESSIVE = "Progressive score"
 
 
 def shoot(page: Page, save: Screenshot, name: str) -> None:
-    """Full-page screenshots at 1280 and 390 px wide; nothing may be wider than the window."""
-    for label, size in (("1280", WIDE), ("390", NARROW)):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(150)
-        wider = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert wider <= 0, f"{name} is {wider} px wider than a {label} px window"
-        save(page, f"new-tournament-{name}-{label}")
-    page.set_viewport_size(WIDE)
+    """Screenshots of this page at both widths, after the layout checks."""
+    screens.shoot(page, save, f"new-tournament-{name}")
 
 
 def open_form(page: Page, base_url: str, username: str) -> None:

@@ -6,21 +6,18 @@ through a large field; once the bracket is drawn the controls are gone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
 
 from tests.api.accounts_helpers import PASSWORD, bearer, make_user, sign_in
 from tests.api.helpers import API, close_enrollment, generate_now, player_ids_by_name
+from tests.ui import screens
 from tests.ui.conftest import BrowserProblems
+from tests.ui.screens import WIDE, Screenshot
 from tests.ui.test_monitor import assert_clean
 
-Screenshot = Callable[[Page, str], Path]
-WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 390, "height": 844}
 DASH = "\N{EN DASH}"
 
 BAD_FILE = b"name,rating,club\nBob,1900,Chess\nCleo,strong,\nDan,1700,\n"
@@ -28,14 +25,8 @@ GOOD_FILE = b"name,rating,club\nBob,1900,Chess\nCleo,1800,\nDan,1700,\n"
 
 
 def shoot(page: Page, save: Screenshot, name: str) -> None:
-    """Full-page screenshots at 1280 and 390 px wide; nothing may be wider than the window."""
-    for label, size in (("1280", WIDE), ("390", NARROW)):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(150)
-        wider = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-        assert wider <= 0, f"{name} is {wider} px wider than a {label} px window"
-        save(page, f"participants-{name}-{label}")
-    page.set_viewport_size(WIDE)
+    """Screenshots of this page at both widths, after the layout checks."""
+    screens.shoot(page, save, f"participants-{name}")
 
 
 def organizer_tournament(http: httpx.Client, username: str, **config: object) -> int:
