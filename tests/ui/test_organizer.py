@@ -16,13 +16,12 @@ from tests.api.helpers import API
 from tests.ui.conftest import BrowserProblems
 from tests.ui.organizer_steps import (
     RECORD,
-    WIDE,
-    Screenshot,
     play_everything,
     record,
     shoot,
     sign_in,
 )
+from tests.ui.screens import WIDE, Screenshot
 from tests.ui.test_monitor import assert_clean
 
 

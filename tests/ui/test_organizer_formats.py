@@ -20,14 +20,13 @@ from tests.api.accounts_helpers import make_user
 from tests.api.helpers import API
 from tests.ui.conftest import BrowserProblems
 from tests.ui.organizer_steps import (
-    WIDE,
-    Screenshot,
     add_player,
     create_tournament,
     fill_result,
     shoot,
     sign_in,
 )
+from tests.ui.screens import WIDE, Screenshot
 from tests.ui.test_monitor import assert_clean
 
 SWISS_PLAYERS = {
