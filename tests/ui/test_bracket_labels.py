@@ -68,6 +68,7 @@ def test_a_knockout_names_its_rounds_and_marks_a_forfeit(
     expect(tid(page, "bracket").locator("svg text.round-head")).to_have_text(
         ["Quarter-final", "Semi-final", "Final"]
     )
+    expect(tid(page, "bracket").locator("svg text.third-head")).to_have_text("Third place")
     third = page.locator('svg .match[data-side="third_place"] title')
     expect(third).to_have_text("Third place · locked")
     box = tid(page, f"match-{first['id']}")

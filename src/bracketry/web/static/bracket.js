@@ -108,6 +108,10 @@ const BracketView = (() => {
       const top = p.y - BOX_H / 2;
       const name = label(s);
       const button = pick && pick(s) ? ` role="button" tabindex="0" aria-label="${Bracketry.escape(spoken(s, name))}"` : "";
+      if (s.side === "third_place") {
+        // The match for third place has no column of its own: its name goes over its box.
+        parts.push(`<text class="third-head" x="${p.x + 2}" y="${top - 6}">${Bracketry.escape(name)}</text>`);
+      }
       parts.push(
         `<g class="match ${s.status}${onPath}${button ? " pick" : ""}" data-testid="match-${s.id}" data-session-id="${s.id}" data-round="${s.round}" data-side="${s.side}"${button}>` +
           `<title>${Bracketry.escape(name)} · ${s.status}</title>` +
