@@ -55,3 +55,16 @@ def test_walkovers_after_a_double_forfeit_do_not_count(client: TestClient) -> No
     assert snap["matches"]["completed"] == snap["matches"]["total"] == 4
     assert snap["played"] == {**snap["played"], "total": 2, "completed": 2}
     assert snap["results_pct"] == 100.0
+
+
+def test_the_snapshot_names_the_round_in_play_of_each_stage(client: TestClient) -> None:
+    """The round lists open on the first round with a match ready to play: the snapshot
+    says which (the pages no longer read the ready matches to find out)."""
+    tournament_id = closed_tournament(client, 8)
+    assert monitor(client, tournament_id)["rounds_in_play"] == {}
+    generate_now(client, tournament_id)
+    assert monitor(client, tournament_id)["rounds_in_play"] == {"1": 1}
+    for number in range(1, 5):
+        first = session_at(all_sessions(client, tournament_id), 1, number)
+        record(client, tournament_id, first, score_a=3, score_b=1)
+    assert monitor(client, tournament_id)["rounds_in_play"] == {"1": 2}

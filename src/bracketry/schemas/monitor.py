@@ -42,6 +42,11 @@ class MonitorSnapshot(BaseModel):
     played: MatchCounts = Field(
         description="The matches played or to play, by status: byes and walkovers left out."
     )
+    rounds_in_play: dict[int, int] = Field(
+        default_factory=dict,
+        description="Per stage, the round of its first match ready to play: where the round "
+        "lists open.",
+    )
     results_pct: float = Field(description="The share of ``played`` that is decided, in %.")
     rankings_count: int
     job: GenerationStatus | None

@@ -37,7 +37,7 @@ from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
 from bracketry.service.round_labels import side_labels
-from bracketry.service.sessions import progress, status_counts
+from bracketry.service.sessions import progress, round_in_play, status_counts
 from bracketry.store.models import Job, Match, MatchSlot, Ranking, Report, Result, Tournament
 
 Fingerprint = tuple[Any, ...]
@@ -69,6 +69,12 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
             .order_by(Match.stage, Match.side)
         )
     ]
+    in_play = {
+        stage: found
+        for stage in sorted({s.stage for s in sides})
+        if counts.ready
+        and (found := round_in_play(db=db, tournament_id=tournament_id, stage=stage)) is not None
+    }
     fmt = format_of(tournament)
     draw_stages = sorted({s.stage for s in sides if fmt.allows_draws(s.stage)})
     try:
@@ -112,6 +118,7 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         draw_stages=draw_stages,
         matches=counts,
         played=played,
+        rounds_in_play=in_play,
         results_pct=results_pct(played),
         rankings_count=rankings,
         job=job,

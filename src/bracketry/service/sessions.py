@@ -301,6 +301,21 @@ def status_counts(*, db: Session, tournament_id: int) -> tuple[MatchCounts, Matc
     )
 
 
+def round_in_play(*, db: Session, tournament_id: int, stage: int) -> int | None:
+    """The round of the stage's first match ready to play (in bracket order), found by
+    walking the tournament's match index until one is: no pass over every match."""
+    return db.execute(
+        joined(select(Match.round))
+        .where(
+            Match.tournament_id == tournament_id,
+            Match.stage == stage,
+            status_expr == MatchStatus.READY.value,
+        )
+        .order_by(Match.stage, Match.side, Match.round, Match.number)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
 def progress(*, db: Session, tournament_id: int) -> tuple[int, int]:
     """(matches played or to play, how many of them are decided), from two counts on the
     tournament's indexes: the list of tournaments shows it without reading every match."""

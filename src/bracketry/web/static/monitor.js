@@ -265,12 +265,13 @@
   // One stage's rounds (null: every session of a round), opening on the round in play.
   function loadRounds(stage) {
     const last = stage === null ? state.snap.rounds : lastRound(stage);
-    const inPlay = state.ready.find((s) => stage === null || s.stage === stage);
+    const inPlay = state.snap.rounds_in_play || {};
+    const current = stage === null ? Object.values(inPlay)[0] : inPlay[stage];
     // The rounds' names: of the stage's side that reaches its last round.
     const side = state.snap.sides.find((x) => (stage === null || x.stage === stage) && x.rounds === last);
     const labels = side ? side.labels : [];
     $("rounds").hidden = false;
-    return roundsView.update({ stage, rounds: last, labels, current: inPlay ? inPlay.round : last, path: state.path, pickable });
+    return roundsView.update({ stage, rounds: last, labels, current: current || last, path: state.path, pickable });
   }
 
   function figure(value) {
@@ -358,9 +359,9 @@
       syncOutcomes();
       return;
     }
+    if (!select) return; // only the monitor's result form lists them
     const page = await Bracketry.api("GET", `${base}/sessions?status=ready&limit=500`);
     state.ready = page.items;
-    if (!select) return;
     const keep = select.value;
     select.innerHTML = page.items.length
       ? page.items
