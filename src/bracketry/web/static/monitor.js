@@ -141,9 +141,11 @@
       pending = null;
       running = true;
       try {
-        // The rounds view opens on the round in play, which the ready sessions tell.
+        // The rounds view opens on the round in play, which the snapshot names; the timetable
+        // is read only once something is scheduled (the snapshot's timetable key says so).
         const hasSessions = state.snap.matches.total > 0;
-        await Promise.all([loadReady().then(loadBracket), loadRankings(), timeline.update(hasSessions), reports.update(hasSessions)]);
+        const scheduled = hasSessions && Boolean(state.snap.timetable_key);
+        await Promise.all([loadReady().then(loadBracket), loadRankings(), timeline.update(scheduled), reports.update(hasSessions)]);
       } finally {
         running = false;
         if (again) {
