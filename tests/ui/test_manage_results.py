@@ -36,9 +36,12 @@ def shoot(page: Page, save: Screenshot, name: str) -> None:
 
 
 def signed_in(page: Page, base_url: str, username: str, path: str) -> None:
-    """Open ``path`` and sign in as ``username``."""
+    """Open ``path`` and sign in as ``username`` (signing out first if someone is)."""
     page.set_viewport_size(WIDE)
     page.goto(f"{base_url}{path}")
+    out = page.get_by_role("button", name="Sign out")
+    if out.is_visible():
+        out.click()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()

@@ -67,6 +67,9 @@ def test_a_wrong_password_is_told_and_signing_out_forgets_the_tokens(
 
     sign_in(page, "referee-1", PASSWORD)
     expect(tid(page, "signin-state")).to_have_text("signed in as referee-1")
+    # Signed in, the header says who and offers Sign out: no fields to sign in, no token.
+    for hidden in ("signin-username", "signin-password", "signin-submit", "admin-token"):
+        expect(tid(page, hidden)).to_be_hidden()
     page.reload()
     expect(tid(page, "signin-state")).to_have_text("signed in as referee-1")
     refresh = page.evaluate(STORED, "bracketry-refresh-token")
@@ -79,6 +82,8 @@ def test_a_wrong_password_is_told_and_signing_out_forgets_the_tokens(
     assert renewed.status_code == 401, "signing out ends the sign-in on the server too"
     expect(tid(page, "signin-state")).to_have_text("")
     expect(tid(page, "signout")).to_be_hidden()
+    for shown in ("signin-username", "signin-password", "signin-submit", "admin-token"):
+        expect(tid(page, shown)).to_be_visible()
     for key in ("bracketry-admin-token", "bracketry-refresh-token", "bracketry-account"):
         assert page.evaluate(STORED, key) is None
     expect(page.locator("#token-state")).to_have_text("no token: actions will be refused")

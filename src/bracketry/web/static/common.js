@@ -86,11 +86,16 @@ const Bracketry = (() => {
     if (state) state.textContent = token() ? "token saved" : "no token: actions will be refused";
   }
 
+  // Signed in, the header says who and offers Sign out; the fields that sign in and the
+  // token field come back once signed out.
   function showAccount() {
     const account = localStorage.getItem(ACCOUNT);
     const signedIn = Boolean(account && localStorage.getItem(REFRESH));
     document.getElementById("signin-state").textContent = signedIn ? `signed in as ${account}` : "";
     document.getElementById("signout").hidden = !signedIn;
+    const form = document.getElementById("signin-form");
+    for (const part of form.querySelectorAll("label, input, button[type=submit]")) part.hidden = signedIn;
+    document.getElementById("token-form").hidden = signedIn;
   }
 
   async function signIn(form) {
