@@ -277,11 +277,11 @@ played_expr: ColumnElement[Any] = Result.match_id.is_(None) | and_(
 walkover a double forfeit left behind)."""
 
 
-def match_counts(*, db: Session, tournament_id: int, played_only: bool = False) -> MatchCounts:
-    """How many of the tournament's matches are in each status; with ``played_only``, of
-    those that are played or to play (see :data:`played_expr`), the ones progress counts."""
-    every, played = status_counts(db=db, tournament_id=tournament_id)
-    return played if played_only else every
+def match_counts(*, db: Session, tournament_id: int) -> MatchCounts:
+    """How many of the tournament's matches are in each status."""
+    query = joined(select(status_expr, func.count())).where(Match.tournament_id == tournament_id)
+    counts = {status: count for status, count in db.execute(query.group_by(status_expr))}
+    return MatchCounts(total=sum(counts.values()), **counts)
 
 
 def status_counts(*, db: Session, tournament_id: int) -> tuple[MatchCounts, MatchCounts]:
