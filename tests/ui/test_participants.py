@@ -226,10 +226,10 @@ def test_the_waiting_list_shows_who_waits_and_lets_the_organizer_check_them_in(
     assert joined.status_code == 202, joined.text
     open_manage_page(page, base_url, tournament_id, "org-wait")
     waiting = page.get_by_test_id("waiting")
-    expect(waiting.locator("li")).to_have_text(["Late Comer · not checked in yet Check in"])
+    expect(waiting.locator("li")).to_have_text(["Late Comer · not checked in yet Remove Check in"])
     waiting.get_by_role("button", name="Check in Late Comer").click()
     expect(page.get_by_test_id("list-ok")).to_have_text("Late Comer is checked in.")
-    expect(waiting.locator("li")).to_have_text(["Late Comer · checked in"])
+    expect(waiting.locator("li")).to_have_text(["Late Comer · checked in Remove"])
     listed_waiting = live_server.get(f"{API}/tournaments/{tournament_id}/waitlist").json()
     assert [(w["name"], w["checked_in"]) for w in listed_waiting] == [("Late Comer", True)]
     assert_clean(problems)

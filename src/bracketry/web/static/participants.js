@@ -1,9 +1,10 @@
 "use strict";
 // The manage page's players: the enrolled list page by page, adding one player, a pasted list
 // or a CSV file (checked first: the API's preview lists every bad row), editing, removing,
-// seeding by number, by dragging a row or with the arrow buttons, checking players in and the
-// waiting list. Whether players may still change, or check in now, is the API's answer
-// (`editable`, `can_enroll`, `check_in.open` of the enrollments page); the page only shows it.
+// seeding by number, by dragging a row or with the arrow buttons, checking players in, and the
+// waiting list (checking in or removing a waiting player). Whether players may still change,
+// or check in now, is the API's answer (`editable`, `can_enroll`, `check_in.open` of the
+// enrollments page); the page only shows it.
 (() => {
   const root = document.getElementById("monitor");
   const id = Number(root.dataset.tournamentId);
@@ -22,13 +23,24 @@
     loadedFor: "",
     dragged: null,
     upload: null,
-    extraOpen: false, // an edit form or a removal question is open in the list
+    extraOpen: false, // an edit form or a removal question is open in the list or the waiting list
     stale: false, // the list changed while it was open
   };
 
-  // An API message in plain words: statuses in the page's words, names of settings spelled out.
+  // An API message in plain words: statuses in the page's words, names of settings spelled out,
+  // and the two reasons seeds cannot be worked out (`seeding_issue`) as sentences.
+  const playerCount = (count) => (count === "1" ? "1 player" : `${count} players`);
   function say(message) {
     const text = String(message)
+      .replace(
+        /\bseed (\d+) is outside 1\.\.(\d+) \(the player count\)/g,
+        (_, seed, count) => `seed ${seed} is asked for, but only ${playerCount(count)} ${count === "1" ? "is" : "are"} enrolled`,
+      )
+      .replace(
+        /\bmanual seeding: (\d+) players have not been given a seed/g,
+        (_, count) =>
+          `every player needs a seed given by hand, and ${playerCount(count)} ${count === "1" ? "has" : "have"} none yet`,
+      )
       .replace(/max_players/g, "the player limit")
       .replace(/outside (\d+)\.\.(\d+)/g, "outside $1 to $2")
       .replace(/\bexternal_id\b/g, "external id");
@@ -158,11 +170,15 @@
         const name = esc(w.name);
         let status = "";
         if (withCheckIn) status = w.checked_in ? " · checked in" : " · not checked in yet";
-        const button =
-          checkingIn() && !w.checked_in
-            ? ` <button type="button" class="small" data-do="check-in" data-player="${w.player_id}" aria-label="Check in ${name}">Check in</button>`
-            : "";
-        return `<li data-player="${w.player_id}"><span>${name}</span><span class="muted">${status}</span>${button}</li>`;
+        const buttons = [];
+        if (editing()) {
+          buttons.push(`<button type="button" class="quiet small" data-do="remove" aria-label="Remove ${name}">Remove</button>`);
+        }
+        if (checkingIn() && !w.checked_in) {
+          buttons.push(`<button type="button" class="small" data-do="check-in" aria-label="Check in ${name}">Check in</button>`);
+        }
+        const tools = buttons.length ? ` <span class="tools">${buttons.join(" ")}</span>` : "";
+        return `<li data-player="${w.player_id}"><span class="name">${name}</span><span class="muted">${status}</span>${tools}</li>`;
       })
       .join("");
   }
@@ -362,6 +378,7 @@
   // ---- editing, removing, checking in --------------------------------------------------------
   function closeExtras() {
     for (const extra of table.querySelectorAll("tr.extra")) extra.remove();
+    for (const extra of byId("waiting-list").querySelectorAll(".extra")) extra.remove();
     state.extraOpen = false;
     if (state.stale) {
       state.stale = false;
@@ -427,10 +444,12 @@
       clearNotes();
       forgetUpload();
       try {
-        await Bracketry.api("DELETE", `${base}/enrollments/${e.player_id}`);
+        const outcome = await Bracketry.api("DELETE", `${base}/enrollments/${e.player_id}`);
+        const promoted = state.waiting.find((w) => w.player_id === outcome.promoted_player_id);
         closeExtras();
         await reload();
-        byId("list-ok").textContent = `${e.name} is removed.`;
+        const movedUp = promoted ? ` ${promoted.name} moves up from the waiting list and takes the place.` : "";
+        byId("list-ok").textContent = `${e.name} is removed.${movedUp}`;
       } catch (failure) {
         extra.querySelector(".error").textContent = failureText(failure);
       }
@@ -470,11 +489,51 @@
     else if (action === "up" || action === "down") move(tr, action === "up" ? -1 : 1);
   });
 
+  // A waiting player is removed after the same question as an enrolled one, asked inside
+  // their line of the waiting list.
+  function askRemoveWaiting(li, w) {
+    closeExtras();
+    const name = esc(w.name);
+    const extra = document.createElement("div");
+    extra.className = "extra";
+    extra.innerHTML =
+      `<div class="confirm-box"><p>Take ${name} off the waiting list?</p>` +
+      `<button type="button" class="danger" data-do="remove-yes">Yes, remove ${name}</button>` +
+      '<button type="button" class="quiet" data-do="cancel">Keep</button></div><p class="error" role="alert"></p>';
+    li.append(extra);
+    state.extraOpen = true;
+    extra.querySelector('[data-do="cancel"]').focus();
+    extra.querySelector('[data-do="remove-yes"]').addEventListener("click", async () => {
+      clearNotes();
+      forgetUpload();
+      try {
+        await Bracketry.api("DELETE", `${base}/enrollments/${w.player_id}`);
+        closeExtras();
+        await reload();
+        byId("list-ok").textContent = `${w.name} is taken off the waiting list.`;
+      } catch (failure) {
+        extra.querySelector(".error").textContent = failureText(failure);
+      }
+    });
+  }
+
   byId("waiting-list").addEventListener("click", (event) => {
-    const button = event.target.closest('button[data-do="check-in"]');
+    const button = event.target.closest("button[data-do]");
     if (!button) return;
-    const w = state.waiting.find((item) => item.player_id === Number(button.dataset.player));
-    if (w) checkIn(w.player_id, w.name, byId("list-error"));
+    const li = button.closest("li[data-player]");
+    if (!li) return;
+    const action = button.dataset.do;
+    if (action === "cancel") {
+      closeExtras();
+      const again = byId("waiting-list").querySelector(`li[data-player="${li.dataset.player}"] [data-do="remove"]`);
+      if (again) again.focus();
+      return;
+    }
+    if (action === "remove-yes") return; // answered by the question's own handler
+    const w = state.waiting.find((item) => item.player_id === Number(li.dataset.player));
+    if (!w) return;
+    if (action === "remove") askRemoveWaiting(li, w);
+    else if (action === "check-in") checkIn(w.player_id, w.name, byId("list-error"));
   });
 
   // ---- seeds: numbers, arrows and dragging --------------------------------------------------
