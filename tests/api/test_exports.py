@@ -38,6 +38,7 @@ MATCH = [
     "stage",
     "side",
     "round",
+    "round_name",
     "number",
     "status",
     "player_a_id",
@@ -133,11 +134,20 @@ def test_unknown_tournament_is_404(client: TestClient, name: str) -> None:
 # --- matches ----------------------------------------------------------------------------------
 
 
+def round_names_shown(client: TestClient, tournament_id: int) -> dict[tuple[int, str], list]:
+    """What the pages call each round, by (stage, side): the monitor snapshot's labels."""
+    answer = client.get(f"{API}/tournaments/{tournament_id}/monitor")
+    assert answer.status_code == 200, answer.text
+    return {(s["stage"], s["side"]): s["labels"] for s in answer.json()["sides"]}
+
+
 @pytest.mark.parametrize(
     ("tournament_format", "players", "config"),
     [
         ("knockout", 5, {}),
         ("groups", 8, {"groups": 2}),
+        ("double_elimination", 6, {}),
+        ("swiss", 6, {"rounds": 3}),
         ("heats", 7, {"direction": "lower", "heat_size": 3, "advance": 1}),
     ],
 )
@@ -146,16 +156,19 @@ def test_match_exports_equal_the_sessions(
 ) -> None:
     tournament_id = played(client, players, tournament_format, **config)
     expected = all_sessions(client, tournament_id)
+    shown = round_names_shown(client, tournament_id)
     header, rows = csv_rows(export(client, tournament_id, "matches.csv"))
     assert header == MATCH + HEAT
     wanted: list[list[str]] = []
     for s in expected:
         result = s["result"] or {}
         pair = [None, None] if s["entries"] else s["participants"] or [None, None]
-        head = [s[k] for k in MATCH[:6]]
+        head = [s[k] for k in MATCH[:4]]
+        head += [shown[(s["stage"], s["side"])][s["round"] - 1]]
+        head += [s[k] for k in MATCH[5:7]]
         for p in pair:
             head += [p and p["player_id"], p and p["name"]]
-        head += [result.get(k) for k in MATCH[10:]]
+        head += [result.get(k) for k in MATCH[11:]]
         for entry in s["entries"] or [None]:
             wanted.append([cell(v) for v in head + [entry and entry[k] for k in HEAT]])
     assert [[row[c] for c in header] for row in rows] == wanted
@@ -164,9 +177,136 @@ def test_match_exports_equal_the_sessions(
     as_json = client.get(f"{API}/tournaments/{tournament_id}/export/matches.json").json()
     assert [m["id"] for m in as_json] == [s["id"] for s in expected]
     for m, s in zip(as_json, expected, strict=True):
+        assert list(m) == [*MATCH, "entries"]
         assert m["entries"] == s["entries"]
         assert m["winner_id"] == (s["result"] or {}).get("winner_id")
         assert m["recorded_at"] == (s["result"] or {}).get("recorded_at")
+    by_id = {int(row["id"]): row["round_name"] for row in rows}
+    assert {m["id"]: m["round_name"] for m in as_json} == by_id
+
+
+def round_names_exported(client: TestClient, tournament_id: int) -> dict[tuple, str]:
+    """(stage, side, round) → round_name of every exported match; CSV and JSON agree."""
+    _header, rows = csv_rows(export(client, tournament_id, "matches.csv"))
+    from_csv = {(int(r["stage"]), r["side"], int(r["round"])): r["round_name"] for r in rows}
+    as_json = client.get(f"{API}/tournaments/{tournament_id}/export/matches.json").json()
+    from_json = {(m["stage"], m["side"], m["round"]): m["round_name"] for m in as_json}
+    assert from_json == from_csv
+    by_id = {int(r["id"]): r["round_name"] for r in rows}  # a heat has one row per entry
+    assert {m["id"]: m["round_name"] for m in as_json} == by_id
+    return from_csv
+
+
+KNOCKOUT_OF_8 = {
+    (1, "main", 1): "Quarter-final",
+    (1, "main", 2): "Semi-final",
+    (1, "main", 3): "Final",
+}
+
+
+@pytest.mark.parametrize(
+    ("tournament_format", "players", "config", "expected"),
+    [
+        ("knockout", 8, {"third_place": False}, KNOCKOUT_OF_8),
+        (
+            "knockout",
+            8,
+            {"third_place": True},
+            {**KNOCKOUT_OF_8, (1, "third_place", 3): "Third place"},
+        ),
+        (
+            "knockout",
+            16,
+            {"third_place": False},
+            {
+                (1, "main", 1): "Round 1",
+                (1, "main", 2): "Quarter-final",
+                (1, "main", 3): "Semi-final",
+                (1, "main", 4): "Final",
+            },
+        ),
+        (
+            "double_elimination",
+            8,
+            {},
+            {
+                (1, "main", 1): "Winners round 1",
+                (1, "main", 2): "Winners round 2",
+                (1, "main", 3): "Winners final",
+                (1, "losers", 1): "Losers round 1",
+                (1, "losers", 2): "Losers round 2",
+                (1, "losers", 3): "Losers round 3",
+                (1, "losers", 4): "Losers final",
+                (1, "grand_final", 1): "Grand final",
+            },
+        ),
+        (
+            "round_robin",
+            4,
+            {},
+            {(1, "main", 1): "Round 1", (1, "main", 2): "Round 2", (1, "main", 3): "Round 3"},
+        ),
+        (
+            "groups",
+            8,
+            {"groups": 2, "advance": 2},
+            {
+                (1, "main", 1): "Group round 1",
+                (1, "main", 2): "Group round 2",
+                (1, "main", 3): "Group round 3",
+                (2, "main", 1): "Semi-final",
+                (2, "main", 2): "Final",
+                (2, "third_place", 2): "Third place",
+            },
+        ),
+        ("swiss", 6, {"rounds": 2}, {(1, "main", 1): "Round 1", (1, "main", 2): "Round 2"}),
+        (
+            "heats",
+            7,
+            {"direction": "lower", "heat_size": 3, "advance": 1},
+            {(1, "heat", 1): "Round 1", (1, "heat", 2): "Round 2"},
+        ),
+    ],
+)
+def test_match_exports_name_every_round(
+    client: TestClient, tournament_format: str, players: int, config: dict, expected: dict
+) -> None:
+    tournament_id = played(client, players, tournament_format, **config)
+    assert round_names_exported(client, tournament_id) == expected
+
+
+def test_match_exports_name_the_grand_final_reset(client: TestClient) -> None:
+    """Slot A wins every match but the grand final, so the reset is played."""
+    tournament_id = closed_tournament(
+        client, 4, tournament_format="double_elimination", grand_final="reset"
+    )
+    generate_now(client, tournament_id)
+    while ready := [s for s in all_sessions(client, tournament_id) if s["status"] == "ready"]:
+        for s in ready:
+            b_wins = (s["side"], s["round"]) == ("grand_final", 1)
+            score = {"score_a": 0, "score_b": 1} if b_wins else {"score_a": 1, "score_b": 0}
+            record(client, tournament_id, s, outcome="win", **score)
+    names = round_names_exported(client, tournament_id)
+    assert names[(1, "grand_final", 1)] == "Grand final"
+    assert names[(1, "grand_final", 2)] == "Grand final reset"
+    assert names[(1, "losers", 2)] == "Losers final"
+    assert names[(1, "main", 2)] == "Winners final"
+
+
+def test_the_archive_leaves_round_names_out(client: TestClient) -> None:
+    """Round names are worked out from the rounds, so the archive (which imports back
+    refusing unknown keys) does not carry them."""
+    tournament_id = played(client, 8, "knockout")
+    answer = client.get(f"{API}/tournaments/{tournament_id}/export/tournament.json")
+    assert answer.status_code == 200, answer.text
+    document = answer.json()
+    assert document["matches"] and all("round_name" not in m for m in document["matches"])
+    assert client.post(f"{API}/tournaments/import", json=document).status_code == 201
+    with_names = {
+        **document,
+        "matches": [{**m, "round_name": "Final"} for m in document["matches"]],
+    }
+    assert client.post(f"{API}/tournaments/import", json=with_names).status_code == 422
 
 
 # --- brackets-viewer.js -----------------------------------------------------------------------

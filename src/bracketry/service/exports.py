@@ -25,6 +25,7 @@ from bracketry.schemas.session import SessionRead
 from bracketry.service import bracket_state, rankings, sessions
 from bracketry.service.errors import Conflict, NotFound
 from bracketry.service.formats import format_of
+from bracketry.service.round_labels import side_labels
 from bracketry.store.database import Database
 from bracketry.store.models import Enrollment, Match, Player, Tournament
 
@@ -47,6 +48,7 @@ MATCH_COLUMNS = (
     "stage",
     "side",
     "round",
+    "round_name",
     "number",
     "status",
     "player_a_id",
@@ -204,12 +206,32 @@ def _session_pages(db: Session, tournament_id: int) -> Iterator[list[SessionRead
         last = rows[-1].id
 
 
-def _flat(session: SessionRead) -> dict[str, Any]:
+RoundNames = dict[tuple[int, str], list[str]]
+"""What each round of a stage's side is called, by (stage, side): round r is item r - 1."""
+
+
+def _round_names(db: Session, tournament_id: int) -> RoundNames:
+    """The round names of every stage and side, as the pages show them: one aggregate over
+    the tournament's match index, then :func:`side_labels` once per stage and side."""
+    format_name = tournament_or_raise(db, tournament_id).format
+    found = db.execute(
+        select(Match.stage, Match.side, func.max(Match.round))
+        .where(Match.tournament_id == tournament_id)
+        .group_by(Match.stage, Match.side)
+    )
+    return {
+        (stage, side): side_labels(format_name, stage, side, last) for stage, side, last in found
+    }
+
+
+def _flat(session: SessionRead, names: RoundNames) -> dict[str, Any]:
     """A session as one flat JSON-ready object (``entries`` only for heats)."""
     data = session.model_dump(mode="json")
     result = data["result"] or {}
     players = [None, None] if session.side == Side.HEAT else (data["participants"] or [None] * 2)
-    flat = {k: data[k] for k in MATCH_COLUMNS[:6]}
+    flat = {k: data[k] for k in ("id", "stage", "side", "round")}
+    flat["round_name"] = names[(session.stage, session.side)][session.round - 1]
+    flat["number"], flat["status"] = data["number"], data["status"]
     for label, player in zip("ab", players, strict=True):
         flat[f"player_{label}_id"] = player and player["player_id"]
         flat[f"player_{label}_name"] = player and player["name"]
@@ -220,20 +242,23 @@ def _flat(session: SessionRead) -> dict[str, Any]:
 
 
 def matches_json(database: Database, tournament_id: int) -> Iterator[str]:
-    """Every session as a flat object; a heat carries its ``entries``."""
+    """Every session as a flat object named like its round (``round_name``, the words the
+    pages show); a heat carries its ``entries``."""
     with _snapshot(database) as db:
+        names = _round_names(db, tournament_id)
         pages = _session_pages(db, tournament_id)
-        yield from _json_array([_flat(s) for s in page] for page in pages)
+        yield from _json_array([_flat(s, names) for s in page] for page in pages)
 
 
 def matches_csv(database: Database, tournament_id: int) -> Iterator[str]:
     """One row per match, one row per entry of a heat (heat columns empty otherwise)."""
     with _snapshot(database) as db:
+        names = _round_names(db, tournament_id)
         yield _csv([[*MATCH_COLUMNS, *HEAT_COLUMNS]])
         for page in _session_pages(db, tournament_id):
             rows: list[list[Any]] = []
             for session in page:
-                flat = _flat(session)
+                flat = _flat(session, names)
                 head = [flat[c] for c in MATCH_COLUMNS]
                 entries = flat["entries"] or [None]
                 rows.extend([*head, *(e and e[c] for c in HEAT_COLUMNS)] for e in entries)
