@@ -37,8 +37,8 @@ from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
 from bracketry.service.round_labels import side_labels
-from bracketry.service.sessions import progress, round_in_play, status_counts
-from bracketry.store.models import Job, Match, MatchSlot, Ranking, Report, Result, Tournament
+from bracketry.service.sessions import last_rounds, progress, round_in_play, status_counts
+from bracketry.store.models import Job, MatchSlot, Ranking, Report, Result, Tournament
 
 Fingerprint = tuple[Any, ...]
 
@@ -54,7 +54,6 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
     rankings = db.execute(
         select(func.count()).select_from(Ranking).where(Ranking.tournament_id == tournament_id)
     ).scalar_one()
-    # One aggregate over the tournament's match index, as cheap as a max(round) alone.
     sides = [
         SideRounds(
             stage=stage,
@@ -62,12 +61,7 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
             rounds=last,
             labels=side_labels(tournament.format, stage, side, last),
         )
-        for stage, side, last in db.execute(
-            select(Match.stage, Match.side, func.max(Match.round))
-            .where(Match.tournament_id == tournament_id)
-            .group_by(Match.stage, Match.side)
-            .order_by(Match.stage, Match.side)
-        )
+        for stage, side, last in last_rounds(db=db, tournament_id=tournament_id)
     ]
     in_play = {
         stage: found
@@ -94,7 +88,7 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         if counts.ready:
             actions.append("simulate")
         actions.append("calculate-rankings")
-        if tournaments.completion_blocker(db=db, tournament=tournament) is None:
+        if tournaments.completion_blocker(db=db, tournament=tournament, counts=counts) is None:
             actions.append("complete")
     open_reports, reports_changed = db.execute(
         select(

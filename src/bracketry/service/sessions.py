@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, fun
 from sqlalchemy.orm import Session, aliased
 
 from bracketry.engine.formats.heats import places
-from bracketry.engine.model import MatchStatus, Outcome, Side
+from bracketry.engine.model import SIDE_CODES, MatchStatus, Outcome, Side
 from bracketry.schemas.session import (
     HeatEntryRead,
     LinkRead,
@@ -279,26 +279,96 @@ walkover a double forfeit left behind)."""
 
 def match_counts(*, db: Session, tournament_id: int) -> MatchCounts:
     """How many of the tournament's matches are in each status."""
-    query = joined(select(status_expr, func.count())).where(Match.tournament_id == tournament_id)
-    counts = {status: count for status, count in db.execute(query.group_by(status_expr))}
-    return MatchCounts(total=sum(counts.values()), **counts)
+    return status_counts(db=db, tournament_id=tournament_id)[0]
+
+
+open_entrant: tuple[ColumnElement[bool], ...] = (
+    Match.entrant_a.is_(None),
+    and_(Match.entrant_a.is_not(None), Match.entrant_b.is_(None)),
+)
+"""The matches an entrant may still come to (by an earlier result, or a heat's entries), in
+two disjoint parts that the entrant indexes find without reading the other matches."""
 
 
 def status_counts(*, db: Session, tournament_id: int) -> tuple[MatchCounts, MatchCounts]:
-    """Every match and those played or to play, by status, in one pass over the matches."""
-    query = joined(select(status_expr, played_expr, func.count())).where(
-        Match.tournament_id == tournament_id
-    )
+    """Every match and those played or to play, by status, without a pass over every match.
+
+    A match whose two entrants were fixed at generation (every round-robin match, a
+    knockout's first round) is ready until a result completes it, and it is played unless
+    that result is a bye or a walkover. So only the matches with an entrant still to come
+    are grouped by their derived status; the fixed ones follow from two counts on the
+    tournament's indexes: its matches and its results (how many, how many unplayed).
+    """
     every: dict[str, int] = {}
     played: dict[str, int] = {}
-    for status, counts_as_played, count in db.execute(query.group_by(status_expr, played_expr)):
-        every[status] = every.get(status, 0) + count
-        if counts_as_played:
-            played[status] = played.get(status, 0) + count
+    for part in open_entrant:
+        query = joined(select(status_expr, played_expr, func.count())).where(
+            Match.tournament_id == tournament_id, part
+        )
+        for status, counts_as_played, count in db.execute(query.group_by(status_expr, played_expr)):
+            every[status] = every.get(status, 0) + count
+            if counts_as_played:
+                played[status] = played.get(status, 0) + count
+    total, decided, unplayed = _totals(db, tournament_id)
+    open_decided = every.get(MatchStatus.COMPLETED.value, 0)
+    fixed_decided = decided - open_decided
+    fixed_unplayed = unplayed - (open_decided - played.get(MatchStatus.COMPLETED.value, 0))
+    fixed_ready = total - sum(every.values()) - fixed_decided
+    for counts, completed in ((every, fixed_decided), (played, fixed_decided - fixed_unplayed)):
+        counts[MatchStatus.READY.value] = counts.get(MatchStatus.READY.value, 0) + fixed_ready
+        counts[MatchStatus.COMPLETED.value] = counts.get(MatchStatus.COMPLETED.value, 0) + completed
     return (
         MatchCounts(total=sum(every.values()), **every),
         MatchCounts(total=sum(played.values()), **played),
     )
+
+
+def _totals(db: Session, tournament_id: int) -> tuple[int, int, int]:
+    """(matches, results, results decided without play) of the tournament, on its indexes."""
+    matches = db.execute(
+        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
+    ).scalar_one()
+    decided, unplayed = db.execute(
+        select(func.count(), func.count().filter(not_(played_expr))).where(
+            Result.tournament_id == tournament_id
+        )
+    ).one()
+    return matches, decided, unplayed
+
+
+def last_rounds(*, db: Session, tournament_id: int) -> list[tuple[int, str, int]]:
+    """(stage, side, last round) of every part of the tournament that has matches, in that
+    order: a few seeks on the match slot index (its stages one by one, then the last round
+    of each stage and side) instead of a pass over every match."""
+    stages: list[int] = []
+    while (
+        stage := db.execute(
+            select(func.min(Match.stage)).where(
+                Match.tournament_id == tournament_id,
+                Match.stage > (stages[-1] if stages else -1),
+            )
+        ).scalar_one()
+    ) is not None:
+        stages.append(stage)
+    if not stages:
+        return []
+    parts = [(stage, side.value) for stage in stages for side in SIDE_CODES]
+    lasts = db.execute(
+        select(
+            *(
+                select(func.max(Match.round))
+                .where(
+                    Match.tournament_id == tournament_id,
+                    Match.stage == stage,
+                    Match.side == side,
+                )
+                .scalar_subquery()
+                for stage, side in parts
+            )
+        )
+    ).one()
+    found = [(stage, side, last) for (stage, side), last in zip(parts, lasts, strict=True)]
+    return sorted((stage, side, last) for stage, side, last in found if last is not None)
 
 
 def round_in_play(*, db: Session, tournament_id: int, stage: int) -> int | None:
@@ -319,12 +389,5 @@ def round_in_play(*, db: Session, tournament_id: int, stage: int) -> int | None:
 def progress(*, db: Session, tournament_id: int) -> tuple[int, int]:
     """(matches played or to play, how many of them are decided), from two counts on the
     tournament's indexes: the list of tournaments shows it without reading every match."""
-    matches = db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
-    ).scalar_one()
-    decided, unplayed = db.execute(
-        select(func.count(), func.count().filter(not_(played_expr))).where(
-            Result.tournament_id == tournament_id
-        )
-    ).one()
+    matches, decided, unplayed = _totals(db, tournament_id)
     return matches - unplayed, decided - unplayed

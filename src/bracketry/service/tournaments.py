@@ -143,14 +143,20 @@ def change_status(*, db: Session, tournament_id: int, change: StatusChangeIn) ->
     return tournament
 
 
-def completion_blocker(*, db: Session, tournament: Tournament) -> str | None:
-    """What still keeps an IN_PROGRESS tournament from completion (None: nothing)."""
-    total = db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
-    ).scalar_one()
-    decided = db.execute(
-        select(func.count()).select_from(Result).where(Result.tournament_id == tournament.id)
-    ).scalar_one()
+def completion_blocker(
+    *, db: Session, tournament: Tournament, counts: MatchCounts | None = None
+) -> str | None:
+    """What still keeps an IN_PROGRESS tournament from completion (None: nothing); its
+    match ``counts`` when the caller has them already."""
+    if counts is None:
+        total = db.execute(
+            select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
+        ).scalar_one()
+        decided = db.execute(
+            select(func.count()).select_from(Result).where(Result.tournament_id == tournament.id)
+        ).scalar_one()
+    else:
+        total, decided = counts.total, counts.completed
     if decided < total:
         return f"{total - decided} of {total} sessions have no result yet"
     if tournament.rankings_calculated_at is None:

@@ -128,8 +128,10 @@ class Match(Base):
     __tablename__ = "matches"
     __table_args__ = (
         UniqueConstraint("tournament_id", "stage", "side", "round", "number", name="uq_match_slot"),
-        Index("ix_matches_entrant_a", "entrant_a"),
-        Index("ix_matches_entrant_b", "entrant_b"),
+        # By player (their matches) and by tournament with an entrant still to come (status
+        # counts): ``entrant IS NULL AND tournament_id = ?`` is one range of each.
+        Index("ix_matches_entrant_a", "entrant_a", "tournament_id"),
+        Index("ix_matches_entrant_b", "entrant_b", "tournament_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
