@@ -211,16 +211,12 @@ RoundNames = dict[tuple[int, str], list[str]]
 
 
 def _round_names(db: Session, tournament_id: int) -> RoundNames:
-    """The round names of every stage and side, as the pages show them: one aggregate over
-    the tournament's match index, then :func:`side_labels` once per stage and side."""
+    """The round names of every stage and side, as the pages show them:
+    :func:`side_labels` once per stage and side and its last round."""
     format_name = tournament_or_raise(db, tournament_id).format
-    found = db.execute(
-        select(Match.stage, Match.side, func.max(Match.round))
-        .where(Match.tournament_id == tournament_id)
-        .group_by(Match.stage, Match.side)
-    )
     return {
-        (stage, side): side_labels(format_name, stage, side, last) for stage, side, last in found
+        (stage, side): side_labels(format_name, stage, side, last)
+        for stage, side, last in sessions.last_rounds(db=db, tournament_id=tournament_id)
     }
 
 
