@@ -56,6 +56,27 @@ def test_join_wait_withdraw_and_move_up(client: TestClient) -> None:
     assert_error(client.delete(path, headers=hd), 409, "not in tournament")
 
 
+def test_the_list_says_whether_a_freed_place_goes_to_the_waiting_list(
+    client: TestClient,
+) -> None:
+    """Only while enrollment is open does the first waiting player take a freed place; the
+    enrollments answer says which, and removing after the close promotes nobody."""
+    tournament_id = create_open_tournament(client, max_players=2)
+    path = f"{API}/tournaments/{tournament_id}"
+    (a, ha), (_b, hb), (_c, hc) = players(client, 3, prefix="moves")
+    assert client.post(f"{path}/join", headers=ha).status_code == 201
+    assert client.post(f"{path}/join", headers=hb).status_code == 201
+    assert client.post(f"{path}/join", headers=hc).status_code == 202
+    assert client.get(f"{path}/enrollments").json()["waiting_moves_up"] is True
+    closed = client.post(f"{path}/status", json={"status": "ENROLLMENT_CLOSED"})
+    assert closed.status_code == 200, closed.text
+    assert client.get(f"{path}/enrollments").json()["waiting_moves_up"] is False
+    removed = client.delete(f"{path}/enrollments/{a['player_id']}")
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["promoted_player_id"] is None
+    assert len(client.get(f"{path}/waitlist").json()) == 1
+
+
 def test_joining_needs_open_enrollment_and_a_player(client: TestClient) -> None:
     draft = client.post(f"{API}/tournaments", json={"name": "Draft"}).json()["id"]
     ((_, header),) = players(client, 1)

@@ -51,6 +51,8 @@ def test_an_organizer_removes_waiting_players_and_the_first_in_line_moves_up(
     waiting = page.get_by_test_id("waiting")
     lines = waiting.locator("li")
     expect(lines).to_have_text(["Carol Remove", "Dave Remove", "Erin Remove"])
+    rule = page.get_by_test_id("waiting-rule")
+    expect(rule).to_have_text("When a place frees up, the first player in line takes it.")
 
     # Asked first; "Keep" leaves Dave in line and gives the focus back to his button.
     waiting.get_by_role("button", name="Remove Dave", exact=True).click()
@@ -95,6 +97,15 @@ def test_an_organizer_removes_waiting_players_and_the_first_in_line_moves_up(
     close_enrollment(live_server, tournament_id)
     expect(page.get_by_test_id("enroll-note")).to_contain_text("no one can be added")
     expect(waiting.get_by_role("button", name="Remove Erin", exact=True)).to_be_visible()
+    # Nobody moves up any more (the service's rule): neither the list nor the question says so.
+    expect(rule).to_have_text(
+        "Enrollment is closed: a place that frees up stays empty. "
+        "Players can be taken off the list."
+    )
+    page.get_by_role("button", name="Remove Carol", exact=True).click()
+    expect(section).to_contain_text("Remove Carol from the tournament?")
+    expect(section).not_to_contain_text("The first player waiting takes the place.")
+    section.get_by_role("button", name="Keep").click()
     generate_now(live_server, tournament_id)
     expect(page.get_by_test_id("enroll-note")).to_contain_text("The list of players is final")
     expect(lines).to_have_text(["Erin"])

@@ -160,6 +160,11 @@ class EnrollmentPage(BaseModel):
         "(before the draw, and not cancelled).",
     )
     can_enroll: bool = Field(False, description="Whether players may be added now.")
+    waiting_moves_up: bool = Field(
+        False,
+        description="Whether a place that frees up goes to the first waiting player now "
+        "(only while enrollment is open).",
+    )
     check_in: CheckInWindow | None = Field(
         None, description="The check-in window, when the tournament uses check-in."
     )

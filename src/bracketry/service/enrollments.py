@@ -30,7 +30,7 @@ from bracketry.schemas.enrollment import (
 from bracketry.schemas.job import JobStatus
 from bracketry.service.check_in import check_in_open, check_in_window
 from bracketry.service.errors import Conflict, Invalid, NotFound
-from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.lifecycle import PROMOTING, Status, require_status
 from bracketry.service.paging import next_offset
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns, with_nulls
@@ -400,6 +400,7 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
         next_offset=following,
         seeding_issue=issue,
         editable=participants_editable(db, tournament),
+        waiting_moves_up=tournament.status in PROMOTING,
         can_enroll=_passes(
             check_columns, db=db, tournament=tournament, player_ids=NONE, seeds=NONE
         ),

@@ -17,7 +17,7 @@ from bracketry.service.access import Principal
 from bracketry.service.check_in import check_in_window, require_check_in_open
 from bracketry.service.enrollments import enroll_columns, require_before_draw
 from bracketry.service.errors import Conflict, NotFound
-from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.lifecycle import PROMOTING, Status, require_status
 from bracketry.service.tournaments import get_or_raise, lock_or_raise
 from bracketry.store.models import Enrollment, Player, Tournament, WaitingEntry
 from bracketry.store.types import utcnow
@@ -219,7 +219,7 @@ def waiting(*, db: Session, tournament_id: int) -> list[WaitingRead]:
 
 def _promote(db: Session, tournament: Tournament) -> int | None:
     """Enroll the first waiting player while enrollment is open; their id."""
-    if tournament.status != Status.ENROLLMENT_OPEN:
+    if tournament.status not in PROMOTING:
         return None
     first = db.execute(
         select(WaitingEntry)

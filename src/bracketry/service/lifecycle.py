@@ -30,6 +30,8 @@ RENAMABLE = frozenset(s for s in Status if s not in FINAL)
 """A tournament may be renamed until it is completed or cancelled."""
 DELETABLE = frozenset({Status.DRAFT})
 """Only a draft may be deleted: nobody has enrolled or played in it yet."""
+PROMOTING = frozenset({Status.ENROLLMENT_OPEN})
+"""A place that frees up goes to the first waiting player only while enrollment is open."""
 
 TRANSITIONS: dict[tuple[Status, Status], Via] = {
     (Status.DRAFT, Status.ENROLLMENT_OPEN): Via.STATUS,

@@ -165,6 +165,9 @@
     const box = byId("waiting");
     box.hidden = !state.waiting.length;
     const withCheckIn = Boolean(state.page.check_in);
+    byId("waiting-rule").textContent = state.page.waiting_moves_up
+      ? "When a place frees up, the first player in line takes it."
+      : "Enrollment is closed: a place that frees up stays empty. Players can be taken off the list.";
     byId("waiting-list").innerHTML = state.waiting
       .map((w) => {
         const name = esc(w.name);
@@ -434,7 +437,7 @@
     extra.className = "extra";
     extra.innerHTML =
       `<td colspan="${tr.cells.length}"><div class="confirm-box">` +
-      `<p>Remove ${name} from the tournament?${state.waiting.length ? " The first player waiting takes the place." : ""}</p>` +
+      `<p>Remove ${name} from the tournament?${state.waiting.length && state.page.waiting_moves_up ? " The first player waiting takes the place." : ""}</p>` +
       `<button type="button" class="danger" data-do="remove-yes">Yes, remove ${name}</button>` +
       '<button type="button" class="quiet" data-do="cancel">Keep</button></div><p class="error" role="alert"></p></td>';
     tr.after(extra);
