@@ -7,7 +7,6 @@
 const PlayerMatches = (() => {
   const ROLE = "bracketry-role"; // kept by common.js at sign-in
   const OUTCOMES = { forfeit: "by forfeit", double_forfeit: "both players forfeited", bye: "a bye" };
-  const SIDES = { losers: "Losers' bracket, ", grand_final: "Grand final, ", third_place: "Match for third place, " };
 
   // The player id of the signed-in player account, or null (nobody, or not a player).
   async function me() {
@@ -25,11 +24,6 @@ const PlayerMatches = (() => {
     if (className) node.className = className;
     if (text !== undefined) node.textContent = text;
     return node;
-  }
-
-  function round(session) {
-    if (session.side === "heat") return `Heat, round ${session.round}`;
-    return `${SIDES[session.side] || ""}round ${session.round}`.replace(/^r/, "R");
   }
 
   // The venue's own wall-clock time of an ISO time with its offset, e.g. "Wed 9 Dec, 09:00".
@@ -185,7 +179,7 @@ const PlayerMatches = (() => {
       link.href = `/t/${item.tournament_id}`;
       head.append(link, " · ");
     }
-    head.append(item.session.side === "heat" ? round(item.session) : item.round_name);
+    head.append(item.round_name);
     li.append(head, el("p", "pm-who", opponents(item)));
     if (item.upcoming || item.slot) li.append(el("p", "pm-when", place(item.slot)));
     if (!item.upcoming) li.append(el("p", "pm-result", resultLine(item, player)));
