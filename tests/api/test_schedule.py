@@ -333,3 +333,28 @@ def test_replan_keeps_decided_sessions_and_needs_a_running_tournament(client: Te
     draft = client.post(f"{API}/tournaments", json={"name": "Draft"}).json()["id"]
     refused = client.post(f"{API}/tournaments/{draft}/schedule")
     assert refused.status_code == 409, refused.text
+
+
+def test_the_snapshot_offers_venue_changes_and_replanning_when_the_service_takes_them(
+    client: TestClient,
+) -> None:
+    """The manage page shows venue controls by the snapshot's ``venues`` action and the
+    re-plan button by ``schedule``: the same statuses the venue and schedule routes accept."""
+    tournament_id = closed_tournament(client, 4)
+
+    def actions() -> list[str]:
+        return client.get(f"{API}/tournaments/{tournament_id}/monitor").json()["actions"]
+
+    assert "venues" in actions() and "schedule" not in actions()
+    refused = client.post(f"{API}/tournaments/{tournament_id}/schedule")
+    assert refused.status_code == 409, refused.text
+    generate_now(client, tournament_id)
+    assert {"venues", "schedule"} <= set(actions())
+    assert client.post(f"{API}/tournaments/{tournament_id}/schedule").status_code == 200
+    cancelled = client.post(
+        f"{API}/tournaments/{tournament_id}/status", json={"status": "CANCELLED"}
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert not {"venues", "schedule"} & set(actions())
+    timing = {"match_minutes": 30, "break_minutes": 5, "rest_minutes": 10}
+    assert client.put(f"{API}/tournaments/{tournament_id}/timing", json=timing).status_code == 409

@@ -49,7 +49,7 @@ def assert_counts_agree(client: TestClient, tournament_id: int) -> dict[str, Any
 
 
 def record_ready(client: TestClient, tournament_id: int, how_many: int, **body: Any) -> int:
-    """Record ``body`` (a 2–1 win by default) on up to ``how_many`` two-player ready
+    """Record ``body`` (a 2-1 win by default) on up to ``how_many`` two-player ready
     matches, in bracket order; how many were recorded."""
     ready = [
         s

@@ -1,9 +1,10 @@
 """The live monitor's view: one snapshot of a tournament and the actions allowed in it.
 
 The actions follow the lifecycle rules, so the page shows only buttons that can succeed:
-generate (enrollment closed, no job under way), simulate (results to play), calculate
-rankings (in progress), complete (every session decided and rankings newer than the
-last result).
+rename and delete, venues (change venues or timing) and schedule (plan the matches
+again), generate (enrollment closed, no job under way), simulate (results to play),
+calculate rankings (in progress), complete (every session decided and rankings newer than
+the last result).
 
 The page picks its view from the format and the stages and sides that have sessions (each
 with its last round); ``draw_stages`` tells where the result form may offer a draw.
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from bracketry.schemas.job import SYNC_TASK_ID
 from bracketry.schemas.monitor import MonitorSnapshot, SideRounds
 from bracketry.schemas.tournament import MatchCounts
-from bracketry.service import job_progress, jobs, tournaments
+from bracketry.service import job_progress, jobs, tournaments, venues
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
@@ -82,6 +83,10 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         actions.append("rename")
     if status in DELETABLE:
         actions.append("delete")
+    if status in venues.EDITABLE:
+        actions.append("venues")
+    if status in venues.REPLANNABLE:
+        actions.append("schedule")
     if status == Status.ENROLLMENT_CLOSED and not busy:
         actions.append("generate")
     if status == Status.IN_PROGRESS and not busy:

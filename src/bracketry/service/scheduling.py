@@ -228,7 +228,7 @@ def replan(db: Session, *, tournament: Tournament, state: BracketState) -> tuple
     gone = keep & (before.venue == -2)
     if gone.any():
         raise Conflict(
-            f"{int(gone.sum())} sessions played or under way at a venue that no longer exists",
+            f"{int(gone.sum())} sessions played or under way are at this venue",
             field="venue_id",
         )
     table = timetable.schedule_open(

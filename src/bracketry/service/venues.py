@@ -17,6 +17,8 @@ from bracketry.store.types import utcnow
 
 MAX_VENUES = 100
 EDITABLE = (Status.DRAFT, Status.ENROLLMENT_OPEN, Status.ENROLLMENT_CLOSED, Status.IN_PROGRESS)
+REPLANNABLE = (Status.IN_PROGRESS,)
+"""The schedule is planned again only while matches are being played."""
 
 
 def to_read(venue: Venue) -> VenueRead:
@@ -109,7 +111,7 @@ def replan(*, db: Session, tournament: Tournament) -> Rescheduled:
 def replan_by_id(*, db: Session, tournament_id: int) -> Rescheduled:
     """The re-plan use case: the tournament must be under way."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
-    require_status(tournament, Status.IN_PROGRESS, action="re-plan the schedule")
+    require_status(tournament, *REPLANNABLE, action="re-plan the schedule")
     return replan(db=db, tournament=tournament)
 
 

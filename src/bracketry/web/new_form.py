@@ -9,6 +9,7 @@ here: a new option without them fails the form's tests rather than showing a raw
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -202,9 +203,10 @@ def shared_options(group: str) -> list[Option]:
     ]
 
 
-def time_zones() -> list[str]:
-    """The IANA time zones a venue may name, sorted."""
-    return sorted(available_timezones() - NOT_ZONES)
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The IANA time zones a venue may name, sorted (read from the system once)."""
+    return tuple(sorted(available_timezones() - NOT_ZONES))
 
 
 VENUE_LIMITS = {"fields": MAX_FIELDS, "days": MAX_OPENINGS}

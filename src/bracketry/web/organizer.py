@@ -93,7 +93,16 @@ def manage_page(tournament_id: str, request: Request, db: ReadDb) -> HTMLRespons
     if snap is None:
         return not_found(request, NO_TOURNAMENT)
     return templates.TemplateResponse(
-        request, "manage.html", {**_context(db, snap), "moves": status_moves(), "manage": True}
+        request,
+        "manage.html",
+        {
+            **_context(db, snap),
+            "moves": status_moves(),
+            "manage": True,
+            "zones": time_zones(),
+            "timing": shared_options("timing"),
+            "venue_limits": VENUE_LIMITS,
+        },
     )
 
 

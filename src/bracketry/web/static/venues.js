@@ -27,8 +27,9 @@
   };
   const here = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
-  const mayEdit = () => state.manage && Boolean(state.snap) && !state.snap.final;
-  const maySchedule = () => mayEdit() && state.snap.status === "IN_PROGRESS" && Boolean(state.venues && state.venues.length);
+  const allows = (action) => state.manage && Boolean(state.snap) && state.snap.actions.includes(action);
+  const mayEdit = () => allows("venues");
+  const maySchedule = () => allows("schedule") && Boolean(state.venues && state.venues.length);
 
   // ---- words ---------------------------------------------------------------------------------
   const DAY = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
