@@ -27,9 +27,7 @@ def counted_one_by_one(client: TestClient, tournament_id: int) -> tuple[dict, di
     for session in all_sessions(client, tournament_id):
         every[session["status"]] += 1
         result = session["result"]
-        if result is None or (
-            result["outcome"] not in PLAYED_OUT and result["source"] != WALKOVER
-        ):
+        if result is None or (result["outcome"] not in PLAYED_OUT and result["source"] != WALKOVER):
             played[session["status"]] += 1
     return _as_counts(every), _as_counts(played)
 
