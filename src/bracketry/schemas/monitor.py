@@ -51,6 +51,9 @@ class MonitorSnapshot(BaseModel):
     rankings_count: int
     job: GenerationStatus | None
     actions: list[str]
+    results_changed_at: datetime | None = Field(
+        None, description="When the latest result was recorded (a correction records again)."
+    )
     reports_open: int = Field(0, description="Players' reports pending or disputed.")
     reports_changed_at: datetime | None = Field(None, description="Latest report change.")
     timetable_key: str = Field(

@@ -95,6 +95,9 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         actions.append("calculate-rankings")
         if tournaments.completion_blocker(db=db, tournament=tournament, counts=counts) is None:
             actions.append("complete")
+    results_changed = db.execute(
+        select(func.max(Result.recorded_at)).where(Result.tournament_id == tournament_id)
+    ).scalar_one()
     open_reports, reports_changed = db.execute(
         select(
             func.count().filter(Report.state.in_(("pending", "disputed"))),
@@ -122,6 +125,7 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         rankings_count=rankings,
         job=job,
         actions=actions,
+        results_changed_at=results_changed,
         reports_open=open_reports or 0,
         reports_changed_at=reports_changed,
         timetable_key=f"{slots}/{first_start}/{last_end}" if slots else "",

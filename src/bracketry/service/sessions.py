@@ -157,10 +157,19 @@ def list_page(
         in_heat = exists().where(HeatEntry.match_id == Match.id, HeatEntry.player_id == player_id)
         filters.append((player_a == player_id) | (player_b == player_id) | in_heat)
     if round_ is not None:
-        filters.append(Match.round == round_)
+        # Every stage and side pinned, so the round is a few seeks on the match slot index.
+        parts = last_rounds(db=db, tournament_id=tournament_id)
+        filters += [
+            Match.stage.in_(sorted({stage for stage, _side, _last in parts}) or [-1]),
+            Match.side.in_(sorted({side for _stage, side, _last in parts}) or [""]),
+            Match.round == round_,
+        ]
     if status is not None:
         filters.append(status_expr == status.value)
-    total = db.execute(joined(select(func.count())).where(*filters)).scalar_one()
+    counted = select(func.count()).select_from(Match)
+    if status is not None or player_id is not None:
+        counted = joined(select(func.count()))
+    total = db.execute(counted.where(*filters)).scalar_one()
     rows = db.execute(view_query().where(*filters).order_by(Match.id).limit(limit).offset(offset))
     items = with_reports(db, with_heat_entries(db, [to_read(row) for row in rows]))
     following = next_offset(offset, len(items), total)

@@ -24,7 +24,18 @@
   const TITLES = { knockout: "Bracket", double: "Brackets", groups: "Knockout and groups", rounds: "Rounds" };
   const view = VIEWS[root.dataset.format] || "rounds";
   const state = { snap: null, zoom: 1, allRounds: false, path: "", pathRound: 0, loadedFor: "", ready: [], focus: null, rankOffset: 0, draws: 0 };
-  const roundsView = RoundsView.create(document.getElementById("rounds-view"), base);
+  // Pages of sessions read since the snapshot last changed: a redraw (the organizer's rights
+  // arrived, a path was found, the zoom changed) draws them again without asking the server.
+  let pages = new Map();
+  function sessionsPage(query) {
+    if (!pages.has(query)) {
+      const read = Bracketry.api("GET", `${base}/sessions?${query}`);
+      pages.set(query, read);
+      read.catch(() => pages.get(query) === read && pages.delete(query));
+    }
+    return pages.get(query);
+  }
+  const roundsView = RoundsView.create(document.getElementById("rounds-view"), sessionsPage);
   const timeline = TimelineView.create(document.getElementById("schedule"), base, (s) => sessionLabel(s));
   // Sessions with an open report are marked wherever they are drawn.
   const reports = document.getElementById("reports")
@@ -117,11 +128,12 @@
     if (allRounds) allRounds.hidden = drawn <= FULL_ROUNDS || drawn > MAX_ALL_ROUNDS;
     root.dispatchEvent(new CustomEvent("bracketry:snapshot", { detail: snap }));
     const key = [
-      snap.matches.total, snap.matches.completed, snap.rankings_count, snap.status,
+      snap.matches.total, snap.matches.completed, snap.results_changed_at, snap.rankings_count, snap.status,
       snap.reports_open, snap.reports_changed_at, snap.timetable_key, job ? job.phase : "",
     ].join("/");
     if (key !== state.loadedFor) {
       state.loadedFor = key;
+      pages = new Map();
       refresh();
     }
   }
@@ -157,16 +169,16 @@
   }
 
   async function sessionsOfRound(round) {
-    const page = await Bracketry.api("GET", `${base}/sessions?round=${round}&limit=10000`);
+    const page = await sessionsPage(`round=${round}&limit=10000`);
     return page.items;
   }
 
   // The last `count` sessions of a round. A round lists its sessions in bracket order (a
   // later stage or side after the earlier ones), so this reads those without the rest.
   async function roundTail(round, count) {
-    const head = await Bracketry.api("GET", `${base}/sessions?round=${round}&limit=${count}`);
+    const head = await sessionsPage(`round=${round}&limit=${count}`);
     if (head.next_offset === null) return head.items;
-    const tail = await Bracketry.api("GET", `${base}/sessions?round=${round}&limit=${count}&offset=${head.total - count}`);
+    const tail = await sessionsPage(`round=${round}&limit=${count}&offset=${head.total - count}`);
     return tail.items;
   }
 

@@ -39,8 +39,9 @@ const RoundsView = (() => {
     return `${side}${s.number}`;
   }
 
-  // A view in `container`; base: the tournament's API path.
-  function create(container, base) {
+  // A view in `container`; read(query): a page of the tournament's sessions
+  // (GET …/sessions?query), as the page keeps them.
+  function create(container, read) {
     const view = { stage: null, rounds: 0, labels: [], current: 1, pinned: 0, offset: 0, path: "", loads: 0, pickable: null };
     const roundName = (round) => view.labels[round - 1] || `Round ${round}`;
     container.innerHTML =
@@ -85,7 +86,7 @@ const RoundsView = (() => {
         select.innerHTML = titles.map((title, i) => `<option value="${i + 1}">${Bracketry.escape(title)}</option>`).join("");
       }
       select.value = String(round);
-      const page = await Bracketry.api("GET", `${base}/sessions?round=${round}&limit=${PAGE}&offset=${view.offset}`);
+      const page = await read(`round=${round}&limit=${PAGE}&offset=${view.offset}`);
       if (ticket !== view.loads) return; // a later load is under way
       // A later stage's sessions of this round come after this stage's (bracket order).
       const items = page.items.filter((s) => view.stage === null || s.stage === view.stage);
