@@ -26,7 +26,7 @@ from bracketry.service import bracket_state, rankings, sessions
 from bracketry.service.errors import Conflict, NotFound
 from bracketry.service.formats import format_of
 from bracketry.service.round_labels import side_labels
-from bracketry.store.database import Database
+from bracketry.service.units import UnitOfWork
 from bracketry.store.models import Enrollment, Match, Player, Tournament
 
 CHUNK = 10_000
@@ -109,7 +109,7 @@ def check_trf(*, db: Session, tournament_id: int) -> None:
 
 
 @contextmanager
-def _snapshot(database: Database) -> Iterator[Session]:
+def _snapshot(database: UnitOfWork) -> Iterator[Session]:
     """A read session that sees one state of the database for every page."""
     with database.read() as db:
         if database.dialect == "postgresql":
@@ -160,7 +160,7 @@ def _standings_pages(db: Session, tournament_id: int) -> Iterator[list[dict[str,
         yield [item.model_dump(mode="json") for item in page]
 
 
-def standings_json(database: Database, tournament_id: int) -> Iterator[str]:
+def standings_json(database: UnitOfWork, tournament_id: int) -> Iterator[str]:
     """Rankings best first: the columns of :data:`STANDINGS_COLUMNS` and ``tiebreaks``."""
     with _snapshot(database) as db:
         pages = _standings_pages(db, tournament_id)
@@ -170,7 +170,7 @@ def standings_json(database: Database, tournament_id: int) -> Iterator[str]:
         )
 
 
-def standings_csv(database: Database, tournament_id: int) -> Iterator[str]:
+def standings_csv(database: UnitOfWork, tournament_id: int) -> Iterator[str]:
     """Rankings best first; one ``tiebreak:<name>`` column per tiebreak of the chain."""
     with _snapshot(database) as db:
         names: list[str] | None = None
@@ -237,7 +237,7 @@ def _flat(session: SessionRead, names: RoundNames) -> dict[str, Any]:
     return flat
 
 
-def matches_json(database: Database, tournament_id: int) -> Iterator[str]:
+def matches_json(database: UnitOfWork, tournament_id: int) -> Iterator[str]:
     """Every session as a flat object named like its round (``round_name``, the words the
     pages show); a heat carries its ``entries``."""
     with _snapshot(database) as db:
@@ -246,7 +246,7 @@ def matches_json(database: Database, tournament_id: int) -> Iterator[str]:
         yield from _json_array([_flat(s, names) for s in page] for page in pages)
 
 
-def matches_csv(database: Database, tournament_id: int) -> Iterator[str]:
+def matches_csv(database: UnitOfWork, tournament_id: int) -> Iterator[str]:
     """One row per match, one row per entry of a heat (heat columns empty otherwise)."""
     with _snapshot(database) as db:
         names = _round_names(db, tournament_id)
@@ -448,7 +448,7 @@ def _participant_pages(db: Session, tournament_id: int) -> Iterator[list[dict[st
         last = rows[-1][0]
 
 
-def brackets_viewer(database: Database, tournament_id: int) -> Iterator[str]:
+def brackets_viewer(database: UnitOfWork, tournament_id: int) -> Iterator[str]:
     """The brackets-manager ``Database`` object: participant, stage, group, round, match,
     match_game (empty)."""
     with _snapshot(database) as db:
@@ -513,7 +513,7 @@ def trf_player_line(
     return line + "".join(blocks)
 
 
-def trf(database: Database, tournament_id: int) -> Iterator[str]:
+def trf(database: UnitOfWork, tournament_id: int) -> Iterator[str]:
     """The Swiss as a TRF16 file: header lines, then one ``001`` line per player by start
     rank (seed); rounds up to the last one with every result in."""
     with _snapshot(database) as db:

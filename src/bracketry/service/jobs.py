@@ -46,7 +46,7 @@ from bracketry.service import (
 from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
-from bracketry.store.database import Database
+from bracketry.service.units import UnitOfWork
 from bracketry.store.models import Job, Match, Secret, Tournament
 from bracketry.store.types import utcnow
 
@@ -81,14 +81,14 @@ def database_instance(db: Session) -> str:
     return row.value_hash
 
 
-def instance_of(*, database: Database) -> str:
+def instance_of(*, database: UnitOfWork) -> str:
     """:func:`database_instance` in a read of its own."""
     with database.read() as db:
         return database_instance(db)
 
 
 def screen_message(
-    *, database: Database, tournament_id: int, job_id: str | None, instance_id: str | None
+    *, database: UnitOfWork, tournament_id: int, job_id: str | None, instance_id: str | None
 ) -> str | None:
     """None when a task message may run here; else why it is dropped (logged and counted).
 
@@ -138,7 +138,7 @@ def dropped_messages() -> dict[str, int]:
 
 
 def run_message(
-    *, database: Database, tournament_id: int, job_id: str, instance_id: str
+    *, database: UnitOfWork, tournament_id: int, job_id: str, instance_id: str
 ) -> Job | None:
     """Run the job a message names (see :func:`run`), or None when it is dropped."""
     refusal = screen_message(
@@ -156,7 +156,7 @@ def active_job(db: Session, tournament_id: int) -> Job | None:
 
 def request(
     *,
-    database: Database,
+    database: UnitOfWork,
     queue: JobQueue,
     tournament_id: int,
     options: GenerationCreate,
@@ -199,7 +199,9 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def _start(database: Database, job_id: str, stale_after_s: float | None) -> tuple[Job | None, bool]:
+def _start(
+    database: UnitOfWork, job_id: str, stale_after_s: float | None
+) -> tuple[Job | None, bool]:
     """Mark the job running; returns it (None if unknown) and whether this call started it.
 
     A finished job, or one another worker is running (fresh heartbeat), is not started.
@@ -226,7 +228,7 @@ def _age_s(now: datetime, then: datetime | None) -> float:
 
 
 @contextmanager
-def _heartbeat(database: Database, job_id: str, interval_s: float | None) -> Iterator[None]:
+def _heartbeat(database: UnitOfWork, job_id: str, interval_s: float | None) -> Iterator[None]:
     """Update the job's heartbeat every ``interval_s`` seconds while the block runs."""
     if interval_s is None:
         yield
@@ -261,7 +263,7 @@ class _PhaseClock(Stopwatch):
     reached: ``engine_ms`` when the bulk write begins, ``db_write_ms`` when the rows are
     written and the generation's transaction is about to commit; then calls ``on_phase``."""
 
-    def __init__(self, database: Database, job_id: str, on_phase: PhaseHook | None) -> None:
+    def __init__(self, database: UnitOfWork, job_id: str, on_phase: PhaseHook | None) -> None:
         super().__init__()
         self._database = database
         self._job_id = job_id
@@ -291,7 +293,7 @@ class _PhaseClock(Stopwatch):
 
 def run(
     *,
-    database: Database,
+    database: UnitOfWork,
     job_id: str,
     heartbeat_s: float | None = None,
     stale_after_s: float | None = None,
@@ -351,7 +353,7 @@ def run(
     return finished
 
 
-def queued(*, database: Database, tournament_id: int) -> list[str]:
+def queued(*, database: UnitOfWork, tournament_id: int) -> list[str]:
     """The tournament's queued rating jobs (a completion above the rating limit adds one)."""
     with database.read() as db:
         return list(
@@ -367,14 +369,14 @@ def queued(*, database: Database, tournament_id: int) -> list[str]:
         )
 
 
-def run_queued(*, database: Database, tournament_id: int) -> None:
+def run_queued(*, database: UnitOfWork, tournament_id: int) -> None:
     """Run the tournament's queued rating jobs here and now (a worker that just completed
     the tournament, or the CLI)."""
     for job_id in queued(database=database, tournament_id=tournament_id):
         run(database=database, job_id=job_id)
 
 
-def submit_queued(*, database: Database, queue: JobQueue, tournament_id: int) -> None:
+def submit_queued(*, database: UnitOfWork, queue: JobQueue, tournament_id: int) -> None:
     """Hand the tournament's queued rating jobs to ``queue``; one the queue cannot take now
     stays queued and is picked up when the server restarts."""
     instance = instance_of(database=database)
@@ -385,7 +387,7 @@ def submit_queued(*, database: Database, queue: JobQueue, tournament_id: int) ->
             log.warning("rating job %s stays queued: the worker queue is unavailable", job_id)
 
 
-def _mark_retrying(database: Database, job_id: str, reason: str) -> None:
+def _mark_retrying(database: UnitOfWork, job_id: str, reason: str) -> None:
     """Record that the job will be retried, and why (best effort: the database may be gone)."""
     try:
         with database.write() as db:
@@ -399,7 +401,7 @@ def _mark_retrying(database: Database, job_id: str, reason: str) -> None:
 
 
 def _finish(
-    database: Database,
+    database: UnitOfWork,
     job_id: str,
     *,
     error: str | None,
@@ -430,7 +432,7 @@ def _ms(clock: Stopwatch, name: str) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def _pipeline(database: Database, job: Job, clock: Stopwatch, reached: PhaseHook) -> int:
+def _pipeline(database: UnitOfWork, job: Job, clock: Stopwatch, reached: PhaseHook) -> int:
     """Generate unless sessions exist already (then this run is a no-op), then play out in
     auto mode; or, for a rating job, rate the completed tournament. The row lock on the
     tournament makes concurrent runs queue up here. ``reached`` is told each phase."""
@@ -488,7 +490,7 @@ def new_job(
 
 
 def claim_lost(
-    *, database: Database, stale_after_s: float, include_queued: bool, retry_grace_s: float = 0.0
+    *, database: UnitOfWork, stale_after_s: float, include_queued: bool, retry_grace_s: float = 0.0
 ) -> list[tuple[str, int]]:
     """(job id, tournament id) of jobs that look lost, put back to ``queued`` for re-enqueueing.
 
@@ -524,7 +526,7 @@ def claim_lost(
         return [(job.id, job.tournament_id) for job in rows]
 
 
-def give_up(*, database: Database, job_id: str, reason: str) -> None:
+def give_up(*, database: UnitOfWork, job_id: str, reason: str) -> None:
     """Fail a job whose transient failures outlasted its retries."""
     _finish(database, job_id, error=f"gave up after retries: {reason}"[:2000])
 
