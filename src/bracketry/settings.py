@@ -39,7 +39,9 @@ class Settings(BaseSettings):
     )
     queue_name: str = Field("tournaments", min_length=1, description="Celery queue of generation.")
     task_rate_limit: str | None = Field(
-        "10/m", description="Celery rate limit per worker (empty: none)."
+        None,
+        description="Celery rate limit per worker, e.g. 10/m (unset or empty: none, so no "
+        "launch waits on it).",
     )
     task_max_retries: int = Field(2, ge=0, description="Retries of a transient failure.")
     task_retry_delay_s: float = Field(30.0, ge=0, description="Delay before each retry.")
