@@ -15,7 +15,7 @@ from bracketry.jobs.immediate import ImmediateQueue
 from bracketry.schemas.scenario import ScenarioCreate
 from bracketry.service import rankings, scenario, simulation, tournaments
 from bracketry.service.metering import PeakRss
-from bracketry.store.database import Database
+from bracketry.service.units import UnitOfWork as Database
 from bracketry.store.models import Job
 
 
