@@ -430,33 +430,43 @@
     });
   }
 
-  function askRemove(tr, e) {
+  // Removing a player asks first, inside their row or line; "Yes" removes them through the
+  // API and says what happened (who moved up from the waiting list, if anyone).
+  function askToRemove(place, wrap, player, question, done) {
     closeExtras();
-    const name = esc(e.name);
-    const extra = document.createElement("tr");
+    const name = esc(player.name);
+    const extra = document.createElement(wrap ? "tr" : "div");
     extra.className = "extra";
-    extra.innerHTML =
-      `<td colspan="${tr.cells.length}"><div class="confirm-box">` +
-      `<p>Remove ${name} from the tournament?${state.waiting.length && state.page.waiting_moves_up ? " The first player waiting takes the place." : ""}</p>` +
+    const box =
+      `<div class="confirm-box"><p>${question}</p>` +
       `<button type="button" class="danger" data-do="remove-yes">Yes, remove ${name}</button>` +
-      '<button type="button" class="quiet" data-do="cancel">Keep</button></div><p class="error" role="alert"></p></td>';
-    tr.after(extra);
+      '<button type="button" class="quiet" data-do="cancel">Keep</button></div><p class="error" role="alert"></p>';
+    extra.innerHTML = wrap ? `<td colspan="${place.cells.length}">${box}</td>` : box;
+    if (wrap) place.after(extra);
+    else place.append(extra);
     state.extraOpen = true;
     extra.querySelector('[data-do="cancel"]').focus();
     extra.querySelector('[data-do="remove-yes"]').addEventListener("click", async () => {
       clearNotes();
       forgetUpload();
       try {
-        const outcome = await Bracketry.api("DELETE", `${base}/enrollments/${e.player_id}`);
+        const outcome = await Bracketry.api("DELETE", `${base}/enrollments/${player.player_id}`);
         const promoted = state.waiting.find((w) => w.player_id === outcome.promoted_player_id);
         closeExtras();
         await reload();
-        const movedUp = promoted ? ` ${promoted.name} moves up from the waiting list and takes the place.` : "";
-        byId("list-ok").textContent = `${e.name} is removed.${movedUp}`;
+        byId("list-ok").textContent = done(promoted);
       } catch (failure) {
         extra.querySelector(".error").textContent = failureText(failure);
       }
     });
+  }
+
+  function askRemove(tr, e) {
+    const movesUp = state.waiting.length && state.page.waiting_moves_up;
+    const question = `Remove ${esc(e.name)} from the tournament?${movesUp ? " The first player waiting takes the place." : ""}`;
+    askToRemove(tr, true, e, question, (promoted) =>
+      `${e.name} is removed.` + (promoted ? ` ${promoted.name} moves up from the waiting list and takes the place.` : ""),
+    );
   }
 
   async function checkIn(playerId, name, where) {
@@ -495,29 +505,7 @@
   // A waiting player is removed after the same question as an enrolled one, asked inside
   // their line of the waiting list.
   function askRemoveWaiting(li, w) {
-    closeExtras();
-    const name = esc(w.name);
-    const extra = document.createElement("div");
-    extra.className = "extra";
-    extra.innerHTML =
-      `<div class="confirm-box"><p>Take ${name} off the waiting list?</p>` +
-      `<button type="button" class="danger" data-do="remove-yes">Yes, remove ${name}</button>` +
-      '<button type="button" class="quiet" data-do="cancel">Keep</button></div><p class="error" role="alert"></p>';
-    li.append(extra);
-    state.extraOpen = true;
-    extra.querySelector('[data-do="cancel"]').focus();
-    extra.querySelector('[data-do="remove-yes"]').addEventListener("click", async () => {
-      clearNotes();
-      forgetUpload();
-      try {
-        await Bracketry.api("DELETE", `${base}/enrollments/${w.player_id}`);
-        closeExtras();
-        await reload();
-        byId("list-ok").textContent = `${w.name} is taken off the waiting list.`;
-      } catch (failure) {
-        extra.querySelector(".error").textContent = failureText(failure);
-      }
-    });
+    askToRemove(li, false, w, `Take ${esc(w.name)} off the waiting list?`, () => `${w.name} is taken off the waiting list.`);
   }
 
   byId("waiting-list").addEventListener("click", (event) => {
