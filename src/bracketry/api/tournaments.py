@@ -37,6 +37,7 @@ from bracketry.service import (
     enrollments,
     entries,
     jobs,
+    pipeline,
     rankings,
     simulation,
     tournament_edits,
@@ -213,7 +214,7 @@ def complete(tournament_id: TournamentId, ctx: Context) -> TournamentRead:
     """Mark the tournament COMPLETED (409 saying what is missing otherwise) and rate its
     players; above 250,000 sessions the rating runs as a background job (kind ``rate``)."""
     with ctx.database.write() as db:
-        tournaments.complete(db=db, tournament_id=tournament_id)
+        pipeline.complete(db=db, tournament_id=tournament_id)
     jobs.submit_queued(database=ctx.database, queue=ctx.queue, tournament_id=tournament_id)
     with ctx.database.read() as db:
         tournament = tournaments.get_or_raise(db=db, tournament_id=tournament_id)

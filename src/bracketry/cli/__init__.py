@@ -209,12 +209,13 @@ def _confirm_large(players: int, format_name: str) -> None:
 
 
 def _run_scenario(scenario_in: ScenarioCreate, seed: int) -> None:
-    """Launch through the run-scenario service, then simulate, rank and complete."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    """Launch through the run-scenario service, then play it out through the pipeline:
+    simulate, rank, complete and rate."""
+    from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from bracketry.jobs.immediate import ImmediateQueue
-    from bracketry.service import jobs, rankings, scenario, simulation, tournaments
+    from bracketry.service import jobs, pipeline, rankings, scenario, tournaments
     from bracketry.service.errors import ServiceError
     from bracketry.settings import get_settings
 
@@ -233,19 +234,21 @@ def _run_scenario(scenario_in: ScenarioCreate, seed: int) -> None:
             progress.update(phase, completed=1)
             tournament_id = outcome.tournament_id
             assert tournament_id is not None
-            phase = progress.add_task("simulate", total=1)
+            steps = {"playing": "simulate", "ranking": "rank", "completing": "complete"}
+            phases: list[TaskID] = []
+
+            def reached(step: str) -> None:
+                if phases:
+                    progress.update(phases[-1], completed=1)
+                phases.append(progress.add_task(steps.get(step, step), total=1))
+
             with database.write() as db:
-                simulated = simulation.simulate(db=db, tournament_id=tournament_id, seed=seed)
-            progress.update(phase, completed=1)
-            phase = progress.add_task("rank", total=1)
-            with database.write() as db:
-                ranked = rankings.calculate(db=db, tournament_id=tournament_id)
-            progress.update(phase, completed=1)
-            phase = progress.add_task("complete", total=1)
-            with database.write() as db:
-                tournaments.complete(db=db, tournament_id=tournament_id)
+                played = pipeline.play_out(
+                    db=db, tournament_id=tournament_id, seed=seed, reached=reached
+                )
+            simulated, ranked = played.simulated, played.ranked
             jobs.run_queued(database=database, tournament_id=tournament_id)
-            progress.update(phase, completed=1)
+            progress.update(phases[-1], completed=1)
         with database.read() as db:
             view = tournaments.read(
                 db=db, tournament=tournaments.get_or_raise(db=db, tournament_id=tournament_id)

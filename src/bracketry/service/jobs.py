@@ -35,14 +35,7 @@ from bracketry.schemas.job import (
     JobStatus,
     Timings,
 )
-from bracketry.service import (
-    generation,
-    job_progress,
-    rankings,
-    ratings,
-    simulation,
-    tournaments,
-)
+from bracketry.service import generation, job_progress, pipeline, tournaments
 from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
@@ -57,7 +50,7 @@ job_context: ContextVar[tuple[str, int] | None] = ContextVar("bracketry_job", de
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
 GENERATE_JOB = "generate"
-RATE_JOB = "rate"
+RATE_JOB = pipeline.RATE_JOB
 INSTANCE_ID = "instance_id"
 """The ``secrets`` row naming this database (a uuid hex written at migration)."""
 
@@ -434,13 +427,15 @@ def _ms(clock: Stopwatch, name: str) -> float | None:
 
 def _pipeline(database: UnitOfWork, job: Job, clock: Stopwatch, reached: PhaseHook) -> int:
     """Generate unless sessions exist already (then this run is a no-op), then play out in
-    auto mode; or, for a rating job, rate the completed tournament. The row lock on the
-    tournament makes concurrent runs queue up here. ``reached`` is told each phase."""
+    auto mode (:func:`bracketry.service.pipeline.play_out`); or, for a rating job, rate the
+    completed tournament. The row lock on the tournament makes concurrent runs queue up
+    here. ``reached`` is told each phase."""
     if job.kind == RATE_JOB:
         reached("rating")
         with clock.window("engine"), database.write() as db:
             tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
-            ratings.update_after_completion(db=db, tournament=tournament)
+            with clock.window("rate"):
+                pipeline.rate(db=db, tournament=tournament)
             return _stored_sessions(db, tournament)
     reached("reading")
     with database.write() as db:
@@ -453,17 +448,16 @@ def _pipeline(database: UnitOfWork, job: Job, clock: Stopwatch, reached: PhaseHo
             ).sessions_count
     if job.simulation_mode != "auto":
         return count
-    reached("playing")
     with clock.window("simulation"), database.write() as db:
         tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
         if tournament.status == Status.IN_PROGRESS:
-            simulation.simulate(
-                db=db, tournament_id=job.tournament_id, seed=job.simulation_seed or 0
+            pipeline.play_out(
+                db=db,
+                tournament_id=job.tournament_id,
+                seed=job.simulation_seed or 0,
+                clock=clock,
+                reached=reached,
             )
-            reached("ranking")
-            rankings.calculate(db=db, tournament_id=job.tournament_id)
-            reached("completing")
-            tournaments.complete(db=db, tournament_id=job.tournament_id)
     return count
 
 

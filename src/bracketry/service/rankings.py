@@ -38,12 +38,16 @@ RANKING_COLUMNS = (
 """Columns of a ranking row, as every writer gives them."""
 
 
-def calculate(*, db: Session, tournament_id: int) -> RankingOutcome:
-    """Replace the tournament's rankings with the standings of its bracket now."""
+def calculate(
+    *, db: Session, tournament_id: int, state: bracket_state.BracketState | None = None
+) -> RankingOutcome:
+    """Replace the tournament's rankings with the standings of its bracket now (``state``
+    when the caller holds it already, read in this transaction; else loaded)."""
     start = time.perf_counter()
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="calculate rankings")
-    state = bracket_state.load(db=db, tournament=tournament)
+    if state is None:
+        state = bracket_state.load(db=db, tournament=tournament)
     table = format_of(tournament).standings(state.progress)
     db.execute(delete(Ranking).where(Ranking.tournament_id == tournament_id))
     count = insert_columns(

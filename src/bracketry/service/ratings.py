@@ -7,7 +7,7 @@ known player without a rating takes the player's current one).
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bracketry.engine.ratings import RATING_PER_MU, rate, starting_skills
@@ -15,7 +15,7 @@ from bracketry.schemas.rating import RatingChangeRead, RatingHistory
 from bracketry.service import bracket_state
 from bracketry.service.errors import NotFound
 from bracketry.store.bulk import bind_value, insert_columns
-from bracketry.store.models import Job, Match, Player, RatingChange, Tournament
+from bracketry.store.models import Player, RatingChange, Tournament
 from bracketry.store.types import utcnow
 
 RATED_GAMES_LIMIT = 250_000
@@ -23,25 +23,18 @@ RATED_GAMES_LIMIT = 250_000
 by one in Python, about 30,000 a second), not in the request."""
 
 
-def rate_or_queue(*, db: Session, tournament: Tournament) -> Job | None:
-    """Rate the just completed ``tournament`` now, or above :data:`RATED_GAMES_LIMIT`
-    sessions add a queued rating job (returned) for a worker to run."""
-    sessions = db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
-    ).scalar_one()
-    if sessions <= RATED_GAMES_LIMIT:
-        update_after_completion(db=db, tournament=tournament)
-        return None
-    from bracketry.service.jobs import RATE_JOB, new_job  # jobs run completions
-
-    job = new_job(tournament.id, kind=RATE_JOB)
-    db.add(job)
-    return job
+def rates_now(*, session_count: int) -> bool:
+    """Whether a completion of this many sessions is rated at once (else by a job)."""
+    return session_count <= RATED_GAMES_LIMIT
 
 
-def update_after_completion(*, db: Session, tournament: Tournament) -> int:
-    """Rate every game of the completed ``tournament``; players whose rating moved."""
-    state = bracket_state.load(db=db, tournament=tournament)
+def update_after_completion(
+    *, db: Session, tournament: Tournament, state: bracket_state.BracketState | None = None
+) -> int:
+    """Rate every game of the completed ``tournament`` (its bracket ``state`` when the
+    caller holds it already, else loaded); players whose rating moved."""
+    if state is None:
+        state = bracket_state.load(db=db, tournament=tournament)
     ids = state.player_ids
     stored = {
         row.id: row

@@ -8,6 +8,7 @@ more.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 from sqlalchemy import Connection
@@ -27,6 +28,14 @@ from bracketry.store.models import Tournament
 
 def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome:
     """Decide every match that is or becomes playable; same seed and state, same results."""
+    return play(db=db, tournament_id=tournament_id, seed=seed)[0]
+
+
+def play(
+    *, db: Session, tournament_id: int, seed: int
+) -> tuple[SimulationOutcome, bracket_state.BracketState]:
+    """:func:`simulate`, also giving the bracket as it now stands, the state that
+    :func:`bracketry.service.bracket_state.load` would read back, for the next step."""
     start = time.perf_counter()
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="simulate results")
@@ -46,11 +55,20 @@ def simulate(*, db: Session, tournament_id: int, seed: int) -> SimulationOutcome
     report_settling.resolve_decided(db, tournament_id)
     decided = int(state.progress.decided.sum())
     total = state.bracket.match_count
-    return SimulationOutcome(
+    outcome = SimulationOutcome(
         results_written=written,
         results_pct=round(100.0 * decided / total, 2) if total else 0.0,
         duration_ms=round((time.perf_counter() - start) * 1000.0, 2),
     )
+    return outcome, _as_stored(state)
+
+
+def _as_stored(state: bracket_state.BracketState) -> bracket_state.BracketState:
+    """The state as it reads back: a walkover written as a bye result counts as a bye."""
+    progress = state.progress
+    bye = progress.bracket.bye | (progress.outcome == outcome_code(Outcome.BYE))
+    bracket = replace(progress.bracket, bye=bye)
+    return replace(state, progress=replace(progress, bracket=bracket))
 
 
 def _play_round(

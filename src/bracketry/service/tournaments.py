@@ -170,9 +170,9 @@ def completion_blocker(
 
 
 def complete(*, db: Session, tournament_id: int) -> Tournament:
-    """Mark a fully played and ranked tournament COMPLETED and rate its players (a large
-    one by a queued rating job, which the caller hands to its worker with
-    :func:`bracketry.service.jobs.submit_queued`); say what is missing otherwise."""
+    """Mark a fully played and ranked tournament COMPLETED; say what is missing otherwise.
+    Rating its players is the next step: callers complete through
+    :func:`bracketry.service.pipeline.complete`, which does both."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
     require_status(tournament, Status.IN_PROGRESS, action="complete")
     blocker = completion_blocker(db=db, tournament=tournament)
@@ -180,7 +180,4 @@ def complete(*, db: Session, tournament_id: int) -> Tournament:
         raise Conflict(blocker)
     transition(db, tournament, Status.COMPLETED, via=Via.COMPLETE, reason="all results in")
     tournament.completed_at = tournament.updated_at
-    from bracketry.service.ratings import rate_or_queue  # ratings read brackets
-
-    rate_or_queue(db=db, tournament=tournament)
     return tournament
