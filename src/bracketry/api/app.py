@@ -35,26 +35,26 @@ from bracketry.api import (
 from bracketry.api.context import AppContext, WorkerQueue
 from bracketry.jobs.celery_queue import CeleryQueue
 from bracketry.jobs.inprocess import InProcessQueue
-from bracketry.service import auth, tokens
+from bracketry.service import auth, tokens, units
 from bracketry.service.throttle import Throttle
 from bracketry.settings import Settings, get_settings
-from bracketry.store.database import Database
-from bracketry.store.migrate import upgrade
+from bracketry.web import deps as page_deps
 from bracketry.web import pages
 from bracketry.web.pages import STATIC
 from bracketry.web.shared import page_error
 
 log = logging.getLogger("bracketry")
 API_PREFIX = "/api/v1"
+Database = units.UnitOfWork
+"""What :func:`prepare` opens (the name the command line types it with)."""
 
 
-def prepare(settings: Settings) -> tuple[Database, str | None, str | None]:
+def prepare(settings: Settings) -> tuple[units.UnitOfWork, str | None, str | None]:
     """Migrate the database and make sure an admin token exists.
 
     Returns the database, the stored token hash and a newly generated token (to show once).
     """
-    database = Database(settings.database_url)
-    upgrade(database.engine)
+    database = units.open_database(settings.database_url, migrate=True)
     with database.write() as db:
         fresh = auth.ensure_admin_token(db=db, configured=settings.admin_token)
     with database.read() as db:
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, token_shown_by_caller: bool 
         logins = Throttle(settings.login_attempts, settings.login_window_s)
         writers = asyncio.Semaphore(settings.max_concurrent_writes)
         app.state.context = AppContext(settings, database, queue, stored, secret, logins, writers)
+        page_deps.provide(app, database)
         try:
             yield
         finally:

@@ -9,8 +9,8 @@ from typing import Any, Protocol
 
 from bracketry.service import jobs
 from bracketry.service.throttle import Throttle
+from bracketry.service.units import UnitOfWork
 from bracketry.settings import Settings
-from bracketry.store.database import Database
 
 
 class WorkerQueue(jobs.JobQueue, Protocol):
@@ -25,7 +25,7 @@ class AppContext:
     """Shared, long-lived objects of one app instance."""
 
     settings: Settings
-    database: Database
+    database: UnitOfWork
     queue: WorkerQueue
     admin_hash: str | None
     jwt_secret: str = ""

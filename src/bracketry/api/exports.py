@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from bracketry.api.deps import Context, Public, ReadDb
 from bracketry.api.params import TournamentId
 from bracketry.service import exports
-from bracketry.store.database import Database
+from bracketry.service.units import UnitOfWork
 
 router = APIRouter(prefix="/tournaments/{tournament_id}/export", tags=["exports"])
 
@@ -21,7 +21,7 @@ JSON = "application/json"
 def _attachment(
     ctx: Context,
     tournament_id: int,
-    body: Callable[[Database, int], Iterator[str]],
+    body: Callable[[UnitOfWork, int], Iterator[str]],
     media_type: str,
     filename: str,
 ) -> StreamingResponse:

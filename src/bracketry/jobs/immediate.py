@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bracketry.service import jobs
-from bracketry.store.database import Database
+from bracketry.service.units import UnitOfWork
 
 
 class ImmediateQueue:
     """Implements :class:`jobs.JobQueue` by running the job before ``submit`` returns."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: UnitOfWork) -> None:
         self._database = database
 
     def submit(self, *, job_id: str, tournament_id: int, instance_id: str) -> None:

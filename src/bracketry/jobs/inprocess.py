@@ -6,7 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from bracketry.service import jobs
-from bracketry.store.database import Database
+from bracketry.service.units import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 class InProcessQueue:
     """Runs generation jobs on a thread pool; implements :class:`jobs.JobQueue`."""
 
-    def __init__(self, database: Database, threads: int) -> None:
+    def __init__(self, database: UnitOfWork, threads: int) -> None:
         self._database = database
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bracketry-job")
 

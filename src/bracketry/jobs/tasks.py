@@ -17,14 +17,13 @@ from celery import Celery, Task
 from celery.signals import worker_ready, worker_shutdown
 
 from bracketry.jobs.celery_app import TASK_NAME
-from bracketry.service import jobs
+from bracketry.service import jobs, units
 from bracketry.service.errors import ServiceError
 from bracketry.settings import Settings
-from bracketry.store.database import Database
 
 log = logging.getLogger(__name__)
 
-_databases: dict[tuple[int, str], Database] = {}
+_databases: dict[tuple[int, str], units.UnitOfWork] = {}
 
 PAUSE_AT = "BRACKETRY_TEST_PAUSE_AT"
 """Test hook: the generation phase (``write`` or ``commit``) at which the worker pauses."""
@@ -39,12 +38,12 @@ def pause_for_tests(phase: str) -> None:
         time.sleep(float(os.environ.get(PAUSE_S) or 60))
 
 
-def worker_database(settings: Settings) -> Database:
+def worker_database(settings: Settings) -> units.UnitOfWork:
     """This process's handle on the settings' database (created after the fork, one per
     worker process and database)."""
     key = (os.getpid(), settings.database_url)
     if key not in _databases:
-        _databases[key] = Database(settings.database_url)
+        _databases[key] = units.open_database(settings.database_url)
     return _databases[key]
 
 

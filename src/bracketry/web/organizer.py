@@ -13,12 +13,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from bracketry.api.deps import ReadDb
 from bracketry.schemas.monitor import MonitorSnapshot
 from bracketry.schemas.status import Status
 from bracketry.service import monitor, rankings
 from bracketry.service.errors import NotFound
 from bracketry.service.lifecycle import TRANSITIONS, Via
+from bracketry.web.deps import ReadDb
 from bracketry.web.new_form import VENUE_LIMITS, format_forms, shared_options, time_zones
 from bracketry.web.shared import (
     NO_TOURNAMENT,

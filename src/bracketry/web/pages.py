@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from bracketry.api.deps import ReadDb
 from bracketry.schemas.formats import FORMAT_NAMES
 from bracketry.schemas.scenario import CONFIRM_FROM, MAX_SCENARIO_PLAYERS
 from bracketry.schemas.status import Status
@@ -14,6 +13,7 @@ from bracketry.service import monitor
 from bracketry.service import tournaments as tournament_service
 from bracketry.service.errors import NotFound
 from bracketry.web import organizer, players
+from bracketry.web.deps import ReadDb
 from bracketry.web.shared import (
     NO_TOURNAMENT,
     STATIC,

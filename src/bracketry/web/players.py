@@ -7,9 +7,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from bracketry.api.deps import ReadDb
 from bracketry.service import player_matches
 from bracketry.service.errors import NotFound
+from bracketry.web.deps import ReadDb
 from bracketry.web.shared import not_found, page_id, templates
 
 router = APIRouter(include_in_schema=False)
