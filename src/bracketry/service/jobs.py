@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -37,6 +36,7 @@ from bracketry.schemas.job import (
 )
 from bracketry.service import generation, job_progress, pipeline, tournaments
 from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
+from bracketry.service.job_records import GENERATE_JOB, RATE_JOB, PhaseHook, new_job
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
 from bracketry.service.units import UnitOfWork
@@ -49,8 +49,6 @@ job_context: ContextVar[tuple[str, int] | None] = ContextVar("bracketry_job", de
 """(job id, tournament id) of the job the current thread runs, for log lines."""
 
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
-GENERATE_JOB = "generate"
-RATE_JOB = pipeline.RATE_JOB
 INSTANCE_ID = "instance_id"
 """The ``secrets`` row naming this database (a uuid hex written at migration)."""
 
@@ -245,10 +243,9 @@ def _heartbeat(database: UnitOfWork, job_id: str, interval_s: float | None) -> I
         thread.join()
 
 
-PhaseHook = Callable[[str], None]
-"""Called as a job reaches each phase of :mod:`bracketry.service.job_progress` and, in a job
-that beats, as a generation reaches ``write`` (the bracket is computed, its rows are about
-to be written) and ``commit`` (the rows are written, not yet committed)."""
+# A job's PhaseHook is also told, in a job that beats, when a generation reaches ``write``
+# (the bracket is computed, its rows are about to be written) and ``commit`` (the rows are
+# written, not yet committed).
 
 
 class _PhaseClock(Stopwatch):
@@ -465,22 +462,6 @@ def _stored_sessions(db: Session, tournament: Tournament) -> int:
     return db.execute(
         select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
     ).scalar_one()
-
-
-def new_job(
-    tournament_id: int, *, kind: str = GENERATE_JOB, simulation_mode: str = "manual", seed: int = 0
-) -> Job:
-    """A queued job row (the caller adds it to its session)."""
-    return Job(
-        id=str(uuid.uuid4()),
-        tournament_id=tournament_id,
-        kind=kind,
-        status=JobStatus.QUEUED,
-        simulation_mode=simulation_mode,
-        simulation_seed=seed,
-        attempts=0,
-        requested_at=utcnow(),
-    )
 
 
 def claim_lost(

@@ -15,29 +15,20 @@ hands to its worker (:func:`bracketry.service.jobs.submit_queued`) or runs itsel
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bracketry.schemas.job import JobStatus
 from bracketry.schemas.ranking import RankingOutcome
 from bracketry.schemas.session import SimulationOutcome
 from bracketry.service import bracket_state, rankings, ratings, simulation, tournaments
+from bracketry.service.job_records import RATE_JOB, PhaseHook, new_job
 from bracketry.service.metering import Stopwatch
-from bracketry.store.models import Job, Match, Tournament
-from bracketry.store.types import utcnow
-
-RATE_JOB = "rate"
-"""The kind of job that rates a completed tournament too large to rate in its request."""
+from bracketry.store.models import Match, Tournament
 
 PHASES = ("simulate", "rank", "complete", "rate")
 """The stopwatch windows of the steps, in order."""
-
-PhaseHook = Callable[[str], None]
-"""Told each job phase (see :mod:`bracketry.service.job_progress`) as it is reached."""
 
 
 @dataclass(frozen=True)
@@ -114,16 +105,7 @@ def rate_or_queue(
     if ratings.rates_now(session_count=sessions):
         moved = rate(db=db, tournament=tournament, state=state)
         return Completion(tournament=tournament, rated_players=moved, rating_job_id=None)
-    job = Job(
-        id=str(uuid.uuid4()),
-        tournament_id=tournament.id,
-        kind=RATE_JOB,
-        status=JobStatus.QUEUED,
-        simulation_mode="manual",
-        simulation_seed=0,
-        attempts=0,
-        requested_at=utcnow(),
-    )
+    job = new_job(tournament.id, kind=RATE_JOB)
     db.add(job)
     return Completion(tournament=tournament, rated_players=None, rating_job_id=job.id)
 
