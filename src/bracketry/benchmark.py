@@ -12,11 +12,11 @@ from bracketry.engine.play import initial_winner_slot, play_out
 from bracketry.engine.simulate import rating_decider, synthetic_ratings
 from bracketry.engine.standings import knockout_standings
 from bracketry.jobs.immediate import ImmediateQueue
+from bracketry.schemas.job import SYNC_TASK_ID
 from bracketry.schemas.scenario import ScenarioCreate
-from bracketry.service import pipeline, scenario
+from bracketry.service import jobs, pipeline, scenario
 from bracketry.service.metering import PeakRss, Stopwatch
 from bracketry.service.units import UnitOfWork as Database
-from bracketry.store.models import Job
 
 
 def _ms(start: float) -> float:
@@ -77,12 +77,8 @@ def lifecycle_run(
         tournament_id = outcome.tournament_id
         assert tournament_id is not None
         with database.read() as db:
-            job = (
-                db.query(Job)
-                .filter(Job.tournament_id == tournament_id, Job.kind == "generate")
-                .one()
-            )
-            engine_ms, db_write_ms = job.engine_ms, job.db_write_ms
+            timings = jobs.status(db=db, tournament_id=tournament_id, task_id=SYNC_TASK_ID).timings
+            engine_ms, db_write_ms = timings.engine_ms, timings.db_write_ms
         clock = Stopwatch()
         start = time.perf_counter()
         with database.write() as db:

@@ -45,8 +45,6 @@ from bracketry.web.shared import page_error
 
 log = logging.getLogger("bracketry")
 API_PREFIX = "/api/v1"
-Database = units.UnitOfWork
-"""What :func:`prepare` opens (the name the command line types it with)."""
 
 
 def prepare(settings: Settings) -> tuple[units.UnitOfWork, str | None, str | None]:

@@ -25,9 +25,9 @@ from bracketry.schemas.catalog import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from bracketry.api.app import Database  # what prepare() opens
     from bracketry.schemas.ranking import RankingRead
     from bracketry.schemas.scenario import ScenarioCreate
+    from bracketry.service.units import UnitOfWork  # what prepare() opens
     from bracketry.settings import Settings
 
 FormatOption = Literal[FORMAT_NAMES]  # type: ignore[valid-type]
@@ -50,7 +50,7 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(code=2)
 
 
-def _open(settings: Settings) -> Database:
+def _open(settings: Settings) -> UnitOfWork:
     """Migrate and open the database; a first run's new admin token is shown (on stderr,
     so that JSON output stays clean), as it is never shown again."""
     from rich.console import Console
