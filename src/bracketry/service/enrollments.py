@@ -3,7 +3,9 @@
 A player is enrolled once per tournament: rows of a CSV import and entries given by name are
 matched against the tournament's entries (by external id when the row has one, else by name,
 trimmed and in any case) and the matches are skipped and reported, never enrolled twice.
-Before the draw an organiser may edit a participant and set many seeds at once.
+Before the draw an organiser may edit a participant and set many seeds at once. Seeds are
+given by :mod:`bracketry.service.seeds`; ``seeded_entries`` and ``check_manual_seeds`` stay
+importable from here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from bracketry.engine.seeding import NO_SEED, SeedingError, assign_seeds
+from bracketry.engine.seeding import NO_SEED, SeedingError
 from bracketry.schemas.enrollment import (
     MAX_LISTED_SKIPS,
     CheckInWindow,
@@ -32,6 +34,10 @@ from bracketry.service.check_in import check_in_open, check_in_window
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import PROMOTING, Status, require_status
 from bracketry.service.paging import next_offset
+from bracketry.service.seeds import check_manual_seeds as check_manual_seeds
+from bracketry.service.seeds import entries as _entries
+from bracketry.service.seeds import seeded_entries as seeded_entries
+from bracketry.service.seeds import seeds_by_rule as _seeds
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns, with_nulls
 from bracketry.store.models import Enrollment, Job, Player, Tournament
@@ -295,58 +301,6 @@ def _with_current_ratings(db: Session, player_ids: np.ndarray, ratings: np.ndarr
         if value is not None:
             filled[index] = value
     return filled
-
-
-def _entries(db: Session, tournament_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(player ids, requested seeds, ratings) in enrollment order."""
-    rows = fetch_rows(
-        db.connection(),
-        "SELECT player_id, requested_seed, rating FROM enrollments "
-        "WHERE tournament_id = ? ORDER BY position",
-        (tournament_id,),
-    )
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    requested = np.array([r[1] or NO_SEED for r in rows], dtype=np.int64)
-    ratings = np.array([np.nan if r[2] is None else r[2] for r in rows], dtype=np.float64)
-    return ids, requested, ratings
-
-
-def seeded_entries(
-    *, db: Session, tournament: Tournament
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(player ids, ratings, seeds) in enrollment order; seeds by :func:`assign_seeds`."""
-    ids, requested, ratings = _entries(db, tournament.id)
-    try:
-        seeds = _seeds(tournament, requested, ratings)
-    except SeedingError as error:
-        raise Conflict(str(error), field=error.field) from error
-    return ids, ratings, seeds
-
-
-def check_manual_seeds(*, db: Session, tournament: Tournament) -> None:
-    """With manual seeding, raise :class:`Conflict` unless every player has a seed."""
-    if (tournament.config or {}).get("seeding") != "manual":
-        return
-    missing = db.execute(
-        select(func.count())
-        .select_from(Enrollment)
-        .where(Enrollment.tournament_id == tournament.id, Enrollment.requested_seed.is_(None))
-    ).scalar_one()
-    if missing:
-        raise Conflict(
-            f"manual seeding: {missing} players have not been given a seed", field="seed"
-        )
-
-
-def _seeds(tournament: Tournament, requested: np.ndarray, ratings: np.ndarray) -> np.ndarray:
-    """Seeds by the tournament's seeding method."""
-    config = tournament.config or {}
-    return assign_seeds(
-        requested,
-        ratings,
-        config.get("seeding", "rating"),
-        int(config.get("seeding_seed", 0)),
-    )
 
 
 def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> EnrollmentPage:
