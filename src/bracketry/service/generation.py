@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 from bracketry.engine.formats.base import Progress
 from bracketry.service import entries, scheduling
 from bracketry.service.bracket_state import BracketState, write_matches
-from bracketry.service.enrollments import check_manual_seeds, seeded_entries
 from bracketry.service.errors import Conflict
 from bracketry.service.formats import check_players, format_of
 from bracketry.service.lifecycle import Status, Via, require_status, transition
 from bracketry.service.metering import Stopwatch
+from bracketry.service.seeds import check_manual_seeds, seeded_entries
 from bracketry.store.models import Tournament
 from bracketry.store.types import utcnow
 
