@@ -13,7 +13,7 @@ from bracketry.service import entries, scheduling
 from bracketry.service.bracket_state import BracketState, write_matches
 from bracketry.service.errors import Conflict
 from bracketry.service.formats import check_players, format_of
-from bracketry.service.lifecycle import Status, Via, require_status, transition
+from bracketry.service.lifecycle import GENERATE, Status, Via, transition
 from bracketry.service.metering import Stopwatch
 from bracketry.service.seeds import check_manual_seeds, seeded_entries
 from bracketry.store.models import Tournament
@@ -37,7 +37,7 @@ def refuse_if_generated(tournament: Tournament) -> None:
 def check_can_generate(*, db: Session, tournament: Tournament) -> None:
     """Raise :class:`Conflict` unless sessions can be generated now."""
     refuse_if_generated(tournament)
-    require_status(tournament, Status.ENROLLMENT_CLOSED, action="generate sessions")
+    GENERATE.require(tournament)
     entries.refuse_open_check_in(tournament)
     check_players(format_of(tournament), tournament.enrolled_count)
     check_manual_seeds(db=db, tournament=tournament)

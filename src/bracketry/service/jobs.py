@@ -36,7 +36,16 @@ from bracketry.schemas.job import (
 )
 from bracketry.service import generation, job_progress, pipeline, tournaments
 from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
-from bracketry.service.job_records import GENERATE_JOB, RATE_JOB, PhaseHook, new_job
+from bracketry.service.job_records import (
+    ACTIVE,
+    FINISHED,
+    GENERATE_JOB,
+    RATE_JOB,
+    PhaseHook,
+    move,
+    new_job,
+    sources,
+)
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
 from bracketry.service.units import UnitOfWork
@@ -48,7 +57,6 @@ log = logging.getLogger(__name__)
 job_context: ContextVar[tuple[str, int] | None] = ContextVar("bracketry_job", default=None)
 """(job id, tournament id) of the job the current thread runs, for log lines."""
 
-ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
 INSTANCE_ID = "instance_id"
 """The ``secrets`` row naming this database (a uuid hex written at migration)."""
 
@@ -199,13 +207,13 @@ def _start(
     """
     with database.write() as db:
         job = db.get(Job, job_id, with_for_update=True)
-        if job is None or job.status in (JobStatus.DONE, JobStatus.FAILED):
+        if job is None or job.status in FINISHED:
             return job, False
         now = utcnow()
         beating = job.status == JobStatus.RUNNING and job.heartbeat_at is not None
         if beating and stale_after_s is not None and _age_s(now, job.heartbeat_at) < stale_after_s:
             return job, False
-        job.status = JobStatus.RUNNING
+        move(job, JobStatus.RUNNING)
         job.started_at = now
         job.heartbeat_at = now
         job.engine_ms = job.db_write_ms = None  # phase markers of an earlier attempt
@@ -383,7 +391,7 @@ def _mark_retrying(database: UnitOfWork, job_id: str, reason: str) -> None:
         with database.write() as db:
             db.execute(
                 update(Job)
-                .where(Job.id == job_id)
+                .where(Job.id == job_id, Job.status.in_(sources(JobStatus.RETRYING)))
                 .values(status=JobStatus.RETRYING, error=reason[:2000])
             )
     except Exception:
@@ -402,9 +410,14 @@ def _finish(
     """Write the job's outcome, timings and peak memory."""
     clock = clock or Stopwatch()
     with database.write() as db:
-        row = db.get(Job, job_id)
+        row = db.get(Job, job_id, with_for_update=True)
         assert row is not None
-        row.status = JobStatus.FAILED if error else JobStatus.DONE
+        if row.status in FINISHED:  # another run of the same job finished first: it stands
+            log.warning(
+                "job %s was finished already (%s); this outcome is dropped", job_id, row.status
+            )
+            return row
+        move(row, JobStatus.FAILED if error else JobStatus.DONE)
         row.error = error
         row.finished_at = utcnow()
         row.sessions_count = sessions_count
@@ -496,7 +509,7 @@ def claim_lost(
             .all()
         )
         for job in rows:
-            job.status = JobStatus.QUEUED
+            move(job, JobStatus.QUEUED)
             job.heartbeat_at = now
         return [(job.id, job.tournament_id) for job in rows]
 

@@ -7,6 +7,7 @@ and COMPLETED only by completing; every transition is recorded in the status his
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -41,6 +42,36 @@ TRANSITIONS: dict[tuple[Status, Status], Via] = {
     (Status.IN_PROGRESS, Status.COMPLETED): Via.COMPLETE,
     **{(s, Status.CANCELLED): Via.STATUS for s in Status if s not in FINAL},
 }
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something done to a tournament, the statuses it may be done in, and how a refusal
+    names it; the services require it and the monitor offers it by the same table."""
+
+    name: str
+    """The snapshot's name for it (``actions``)."""
+    words: str
+    statuses: tuple[Status, ...]
+
+    def allows(self, status: Status | str) -> bool:
+        """Whether the action may be done in ``status``."""
+        return status in self.statuses
+
+    def require(self, tournament: Tournament) -> None:
+        """Raise :class:`Conflict` unless the tournament's status allows the action."""
+        require_status(tournament, *self.statuses, action=self.words)
+
+
+def _via(via: Via) -> tuple[Status, ...]:
+    """The statuses a transition by ``via`` leaves."""
+    return tuple(current for (current, _target), by in TRANSITIONS.items() if by == via)
+
+
+GENERATE = Action("generate", "generate sessions", _via(Via.GENERATE))
+COMPLETE = Action("complete", "complete", _via(Via.COMPLETE))
+SIMULATE = Action("simulate", "simulate results", (Status.IN_PROGRESS,))
+RANK = Action("calculate-rankings", "calculate rankings", (Status.IN_PROGRESS,))
 
 
 def check_transition(current: Status, target: Status, via: Via) -> None:

@@ -36,7 +36,17 @@ from bracketry.schemas.tournament import MatchCounts
 from bracketry.service import job_progress, jobs, tournaments, venues
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
-from bracketry.service.lifecycle import DELETABLE, FINAL, RENAMABLE, Status
+from bracketry.service.job_records import ACTIVE
+from bracketry.service.lifecycle import (
+    COMPLETE,
+    DELETABLE,
+    FINAL,
+    GENERATE,
+    RANK,
+    RENAMABLE,
+    SIMULATE,
+    Status,
+)
 from bracketry.service.round_labels import side_labels
 from bracketry.service.sessions import last_rounds, progress, round_in_play, status_counts
 from bracketry.store.models import Job, MatchSlot, Ranking, Report, Result, Tournament
@@ -78,7 +88,7 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         job = None
     status = Status(tournament.status)
     actions: list[str] = []
-    busy = job is not None and job.status in jobs.ACTIVE
+    busy = job is not None and job.status in ACTIVE
     if status in RENAMABLE:
         actions.append("rename")
     if status in DELETABLE:
@@ -87,14 +97,17 @@ def snapshot(*, db: Session, tournament_id: int) -> MonitorSnapshot:
         actions.append("venues")
     if status in venues.REPLANNABLE:
         actions.append("schedule")
-    if status == Status.ENROLLMENT_CLOSED and not busy:
-        actions.append("generate")
-    if status == Status.IN_PROGRESS and not busy:
-        if counts.ready:
-            actions.append("simulate")
-        actions.append("calculate-rankings")
-        if tournaments.completion_blocker(db=db, tournament=tournament, counts=counts) is None:
-            actions.append("complete")
+    if not busy:
+        if GENERATE.allows(status):
+            actions.append(GENERATE.name)
+        if SIMULATE.allows(status) and counts.ready:
+            actions.append(SIMULATE.name)
+        if RANK.allows(status):
+            actions.append(RANK.name)
+        if COMPLETE.allows(status) and (
+            tournaments.completion_blocker(db=db, tournament=tournament, counts=counts) is None
+        ):
+            actions.append(COMPLETE.name)
     results_changed = db.execute(
         select(func.max(Result.recorded_at)).where(Result.tournament_id == tournament_id)
     ).scalar_one()

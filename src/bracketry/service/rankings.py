@@ -15,7 +15,7 @@ from bracketry.schemas.ranking import RankingColumn, RankingOutcome, RankingPage
 from bracketry.service import bracket_state
 from bracketry.service.errors import NotFound
 from bracketry.service.formats import format_of
-from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.lifecycle import RANK
 from bracketry.service.paging import next_offset
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import insert_columns
@@ -45,7 +45,7 @@ def calculate(
     when the caller holds it already, read in this transaction; else loaded)."""
     start = time.perf_counter()
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
-    require_status(tournament, Status.IN_PROGRESS, action="calculate rankings")
+    RANK.require(tournament)
     if state is None:
         state = bracket_state.load(db=db, tournament=tournament)
     table = format_of(tournament).standings(state.progress)

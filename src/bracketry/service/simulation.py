@@ -21,7 +21,7 @@ from bracketry.engine.play import play_out
 from bracketry.engine.simulate import DRAW_RATE, rating_decider
 from bracketry.schemas.session import SimulationOutcome
 from bracketry.service import bracket_state, formats, heat_results, report_settling
-from bracketry.service.lifecycle import Status, require_status
+from bracketry.service.lifecycle import SIMULATE
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.models import Tournament
 
@@ -38,7 +38,7 @@ def play(
     :func:`bracketry.service.bracket_state.load` would read back, for the next step."""
     start = time.perf_counter()
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
-    require_status(tournament, Status.IN_PROGRESS, action="simulate results")
+    SIMULATE.require(tournament)
     fmt = formats.format_of(tournament)
     state = bracket_state.load(db=db, tournament=tournament)
     rng = np.random.default_rng(seed)

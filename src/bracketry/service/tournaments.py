@@ -14,7 +14,7 @@ from bracketry.schemas.tournament import (
     TournamentRead,
 )
 from bracketry.service.errors import Conflict, NotFound
-from bracketry.service.lifecycle import Status, Via, require_status, transition
+from bracketry.service.lifecycle import COMPLETE, Status, Via, transition
 from bracketry.service.paging import next_offset
 from bracketry.service.sessions import match_counts
 from bracketry.store.bulk import allocate_ids
@@ -174,7 +174,7 @@ def complete(*, db: Session, tournament_id: int) -> Tournament:
     Rating its players is the next step: callers complete through
     :func:`bracketry.service.pipeline.complete`, which does both."""
     tournament = lock_or_raise(db=db, tournament_id=tournament_id)
-    require_status(tournament, Status.IN_PROGRESS, action="complete")
+    COMPLETE.require(tournament)
     blocker = completion_blocker(db=db, tournament=tournament)
     if blocker is not None:
         raise Conflict(blocker)
