@@ -4,8 +4,7 @@ A player is enrolled once per tournament: rows of a CSV import and entries given
 matched against the tournament's entries (by external id when the row has one, else by name,
 trimmed and in any case) and the matches are skipped and reported, never enrolled twice.
 Before the draw an organiser may edit a participant and set many seeds at once. Seeds are
-given by :mod:`bracketry.service.seeds`; ``seeded_entries`` and ``check_manual_seeds`` stay
-importable from here.
+given by :mod:`bracketry.service.seeds`.
 """
 
 from __future__ import annotations
@@ -34,10 +33,7 @@ from bracketry.service.check_in import check_in_open, check_in_window
 from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import PROMOTING, Status, require_status
 from bracketry.service.paging import next_offset
-from bracketry.service.seeds import check_manual_seeds as check_manual_seeds
-from bracketry.service.seeds import entries as _entries
-from bracketry.service.seeds import seeded_entries as seeded_entries
-from bracketry.service.seeds import seeds_by_rule as _seeds
+from bracketry.service.seeds import enrolled, seeds_by_rule
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store.bulk import allocate_ids, fetch_rows, insert_columns, with_nulls
 from bracketry.store.models import Enrollment, Job, Player, Tournament
@@ -312,10 +308,10 @@ def list_page(*, db: Session, tournament_id: int, limit: int, offset: int) -> En
     tournament = db.get(Tournament, tournament_id)
     if tournament is None:
         raise NotFound(f"tournament {tournament_id} does not exist", field="tournament_id")
-    ids, requested, ratings = _entries(db, tournament_id)
+    ids, requested, ratings = enrolled(db, tournament_id)
     issue: str | None = None
     try:
-        seeds: np.ndarray | None = _seeds(tournament, requested, ratings)
+        seeds: np.ndarray | None = seeds_by_rule(tournament, requested, ratings)
         order = np.argsort(seeds, kind="stable")
     except SeedingError as error:
         seeds, issue = None, str(error)
@@ -461,9 +457,9 @@ def update_participant(
     if "seed" in sent:
         entry.requested_seed = change.seed
     db.flush()
-    ids, requested, ratings = _entries(db, tournament_id)
+    ids, requested, ratings = enrolled(db, tournament_id)
     try:
-        seed: int | None = int(_seeds(tournament, requested, ratings)[ids == player_id][0])
+        seed: int | None = int(seeds_by_rule(tournament, requested, ratings)[ids == player_id][0])
     except SeedingError:
         seed = None
     return EnrollmentRead(

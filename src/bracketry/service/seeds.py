@@ -16,7 +16,7 @@ from bracketry.store.bulk import fetch_rows
 from bracketry.store.models import Enrollment, Tournament
 
 
-def entries(db: Session, tournament_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def enrolled(db: Session, tournament_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(player ids, requested seeds, ratings) in enrollment order; a missing requested seed
     is :data:`NO_SEED`, a missing rating NaN."""
     rows = fetch_rows(
@@ -48,7 +48,7 @@ def seeded_entries(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(player ids, ratings, seeds) in enrollment order; seeds by :func:`assign_seeds`, a
     :class:`Conflict` when they cannot be given."""
-    ids, requested, ratings = entries(db, tournament.id)
+    ids, requested, ratings = enrolled(db, tournament.id)
     try:
         seeds = seeds_by_rule(tournament, requested, ratings)
     except SeedingError as error:
