@@ -34,7 +34,7 @@ from bracketry.schemas.job import (
     JobStatus,
     Timings,
 )
-from bracketry.service import generation, job_progress, pipeline, tournaments
+from bracketry.service import generation, job_progress, pipeline, sessions, tournaments
 from bracketry.service.errors import Conflict, NotFound, ServiceError, Unavailable
 from bracketry.service.job_records import (
     ACTIVE,
@@ -49,7 +49,7 @@ from bracketry.service.job_records import (
 from bracketry.service.lifecycle import Status
 from bracketry.service.metering import PeakRss, Stopwatch
 from bracketry.service.units import UnitOfWork
-from bracketry.store.models import Job, Match, Secret, Tournament
+from bracketry.store.models import Job, Secret, Tournament
 from bracketry.store.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -444,14 +444,13 @@ def _pipeline(database: UnitOfWork, job: Job, clock: Stopwatch, reached: PhaseHo
         reached("rating")
         with clock.window("engine"), database.write() as db:
             tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
-            with clock.window("rate"):
-                pipeline.rate(db=db, tournament=tournament)
-            return _stored_sessions(db, tournament)
+            pipeline.rate(db=db, tournament=tournament)
+            return sessions.match_total(db=db, tournament_id=tournament.id)
     reached("reading")
     with database.write() as db:
         tournament = tournaments.lock_or_raise(db=db, tournament_id=job.tournament_id)
         if tournament.sessions_generated_at is not None:
-            count = _stored_sessions(db, tournament)
+            count = sessions.match_total(db=db, tournament_id=tournament.id)
         else:
             count = generation.generate_sessions(
                 db=db, tournament=tournament, clock=clock, reached=reached
@@ -469,12 +468,6 @@ def _pipeline(database: UnitOfWork, job: Job, clock: Stopwatch, reached: PhaseHo
                 reached=reached,
             )
     return count
-
-
-def _stored_sessions(db: Session, tournament: Tournament) -> int:
-    return db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
-    ).scalar_one()
 
 
 def claim_lost(

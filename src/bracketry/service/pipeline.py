@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bracketry.schemas.ranking import RankingOutcome
@@ -25,7 +24,8 @@ from bracketry.schemas.session import SimulationOutcome
 from bracketry.service import bracket_state, rankings, ratings, simulation, tournaments
 from bracketry.service.job_records import RATE_JOB, PhaseHook, new_job
 from bracketry.service.metering import Stopwatch
-from bracketry.store.models import Match, Tournament
+from bracketry.service.sessions import match_total
+from bracketry.store.models import Tournament
 
 PHASES = ("simulate", "rank", "complete", "rate")
 """The stopwatch windows of the steps, in order."""
@@ -101,8 +101,12 @@ def rate_or_queue(
 ) -> Completion:
     """Rate the just completed ``tournament`` now or, above the rating limit, add a queued
     rating job for a worker to run."""
-    sessions = _session_count(db, tournament.id) if state is None else state.bracket.match_count
-    if ratings.rates_now(session_count=sessions):
+    count = (
+        match_total(db=db, tournament_id=tournament.id)
+        if state is None
+        else state.bracket.match_count
+    )
+    if ratings.rates_now(session_count=count):
         moved = rate(db=db, tournament=tournament, state=state)
         return Completion(tournament=tournament, rated_players=moved, rating_job_id=None)
     job = new_job(tournament.id, kind=RATE_JOB)
@@ -116,9 +120,3 @@ def rate(
     """Rate every game of the completed ``tournament`` (a rating job's whole work);
     players whose rating moved."""
     return ratings.update_after_completion(db=db, tournament=tournament, state=state)
-
-
-def _session_count(db: Session, tournament_id: int) -> int:
-    return db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
-    ).scalar_one()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from bracketry.engine.bracket import Moves, advance
@@ -20,7 +20,7 @@ from bracketry.service.errors import Conflict, Invalid, NotFound
 from bracketry.service.lifecycle import Status, require_status
 from bracketry.service.tournaments import lock_or_raise
 from bracketry.store import locks
-from bracketry.store.models import NOBODY_ID, Advancement, Match, Report, Result, Tournament
+from bracketry.store.models import NOBODY_ID, Advancement, Match, Report, Tournament
 from bracketry.store.types import utcnow
 
 _LOCK_MATCHES = (
@@ -279,13 +279,8 @@ def walkover_due(db: Session, match: SessionRead, outcome: Outcome) -> bool:
 
 def undecided_count(db: Session, tournament_id: int) -> int:
     """How many of the tournament's matches have no result yet."""
-    matches = db.execute(
-        select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
-    ).scalar_one()
-    results = db.execute(
-        select(func.count()).select_from(Result).where(Result.tournament_id == tournament_id)
-    ).scalar_one()
-    return int(matches - results)
+    matches, decided, _unplayed = sessions.totals(db=db, tournament_id=tournament_id)
+    return matches - decided
 
 
 def _match_ids(match: SessionRead) -> np.ndarray:

@@ -318,7 +318,7 @@ def status_counts(*, db: Session, tournament_id: int) -> tuple[MatchCounts, Matc
             every[status] = every.get(status, 0) + count
             if counts_as_played:
                 played[status] = played.get(status, 0) + count
-    total, decided, unplayed = _totals(db, tournament_id)
+    total, decided, unplayed = totals(db=db, tournament_id=tournament_id)
     open_decided = every.get(MatchStatus.COMPLETED.value, 0)
     fixed_decided = decided - open_decided
     fixed_unplayed = unplayed - (open_decided - played.get(MatchStatus.COMPLETED.value, 0))
@@ -332,11 +332,16 @@ def status_counts(*, db: Session, tournament_id: int) -> tuple[MatchCounts, Matc
     )
 
 
-def _totals(db: Session, tournament_id: int) -> tuple[int, int, int]:
-    """(matches, results, results decided without play) of the tournament, on its indexes."""
-    matches = db.execute(
+def match_total(*, db: Session, tournament_id: int) -> int:
+    """How many matches the tournament has (a count on its match index)."""
+    return db.execute(
         select(func.count()).select_from(Match).where(Match.tournament_id == tournament_id)
     ).scalar_one()
+
+
+def totals(*, db: Session, tournament_id: int) -> tuple[int, int, int]:
+    """(matches, results, results decided without play) of the tournament, on its indexes."""
+    matches = match_total(db=db, tournament_id=tournament_id)
     decided, unplayed = db.execute(
         select(func.count(), func.count().filter(not_(played_expr))).where(
             Result.tournament_id == tournament_id
@@ -398,5 +403,5 @@ def round_in_play(*, db: Session, tournament_id: int, stage: int) -> int | None:
 def progress(*, db: Session, tournament_id: int) -> tuple[int, int]:
     """(matches played or to play, how many of them are decided), from two counts on the
     tournament's indexes: the list of tournaments shows it without reading every match."""
-    matches, decided, unplayed = _totals(db, tournament_id)
+    matches, decided, unplayed = totals(db=db, tournament_id=tournament_id)
     return matches - unplayed, decided - unplayed

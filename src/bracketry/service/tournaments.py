@@ -16,9 +16,9 @@ from bracketry.schemas.tournament import (
 from bracketry.service.errors import Conflict, NotFound
 from bracketry.service.lifecycle import COMPLETE, Status, Via, transition
 from bracketry.service.paging import next_offset
-from bracketry.service.sessions import match_counts
+from bracketry.service.sessions import match_counts, totals
 from bracketry.store.bulk import allocate_ids
-from bracketry.store.models import Match, Result, StatusChange, Tournament
+from bracketry.store.models import Result, StatusChange, Tournament
 from bracketry.store.types import utcnow
 
 
@@ -149,12 +149,7 @@ def completion_blocker(
     """What still keeps an IN_PROGRESS tournament from completion (None: nothing); its
     match ``counts`` when the caller has them already."""
     if counts is None:
-        total = db.execute(
-            select(func.count()).select_from(Match).where(Match.tournament_id == tournament.id)
-        ).scalar_one()
-        decided = db.execute(
-            select(func.count()).select_from(Result).where(Result.tournament_id == tournament.id)
-        ).scalar_one()
+        total, decided, _unplayed = totals(db=db, tournament_id=tournament.id)
     else:
         total, decided = counts.total, counts.completed
     if decided < total:
