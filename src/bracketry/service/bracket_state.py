@@ -273,15 +273,14 @@ def load(*, db: Session, tournament: Tournament) -> BracketState:
 
     def to_index(player: np.ndarray, where: str) -> np.ndarray:
         real = (player >= 0) & (player != NOBODY_ID)
-        at = np.searchsorted(sorted_ids, player).clip(0, max(ids.size - 1, 0))
-        known = sorted_ids[at] == player if ids.size else np.zeros(player.shape, dtype=bool)
-        unknown = real & ~known
+        unknown = real & ~_is_among(player, sorted_ids)
         if unknown.any():
             raise BracketStorageError(
                 f"tournament {tournament.id}: player {int(player[np.argmax(unknown)])} "
                 f"appears in its {where} but is not enrolled in it",
                 field="player_id",
             )
+        at = np.searchsorted(sorted_ids, player).clip(0, max(ids.size - 1, 0))
         found = seed_index_of_sorted[at] if ids.size else np.zeros(player.shape, np.int32)
         index = np.where(player < 0, NO_PLAYER, found)
         return np.where(player == NOBODY_ID, NOBODY, index).astype(np.int32)
