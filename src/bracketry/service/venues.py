@@ -101,7 +101,8 @@ def replan(*, db: Session, tournament: Tournament) -> Rescheduled:
         moved, scheduled = scheduling.replan(db, tournament=tournament, state=state)
     except ValueError as error:  # a kept slot on a field that no longer exists
         raise Conflict(
-            "a session played or under way needs a field this change removes", field="fields"
+            "a session played or under way needs a court or table this change takes away",
+            field="fields",
         ) from error
     return Rescheduled(
         moved=moved, scheduled=scheduled, unscheduled=scheduling.unscheduled(db, tournament.id)

@@ -3,8 +3,8 @@
 // manage (GET …/rights, passed on by manage.js as "bracketry:manage") adding, editing and
 // removing a venue, the match timing and planning the matches again. Every change is a call to
 // the API, which decides what may change now: a refusal is shown next to the field or control
-// it names, in plain words. Controls are hidden once the tournament is over (the snapshot's
-// `final`); "Schedule matches" shows while the tournament is in progress.
+// it names, in plain words. The controls follow the snapshot's `venues` and `schedule`
+// actions (the service's rules for changing venues and planning again).
 (() => {
   const root = document.getElementById("monitor");
   const base = `/tournaments/${Number(root.dataset.tournamentId)}`;
@@ -86,7 +86,6 @@
       .replace(/greater than or equal to/g, "at least")
       .replace(/less than or equal to/g, "at most")
       .replace(/\bsession(s?)\b/g, (_, many) => (many ? "matches" : "match"))
-      .replace(/\ba field this change removes\b/g, "a court or table this change takes away")
       .replace(/\bopenings overlap on ([\d-]+)/g, (_, day) => `two openings overlap on ${dayWords(day)}`);
     text = Bracketry.plain(text, words);
     return /[.!?]$/.test(text) ? text : `${text}.`;
